@@ -1,0 +1,74 @@
+package io.wschaos.proxy;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * How a proxy listens and where it relays to.
+ *
+ * @param listenHost the client-facing address (loopback by default)
+ * @param listenPort 0 picks a free port
+ * @param upstream ws:// or wss:// URL of the real server; its path is a prefix of every client path
+ * @param maxFrameBytes the largest frame or message accepted on either leg
+ * @param writeQueueBytes per-leg write-queue high-water mark; above it the other leg stops reading
+ * @param upstreamTimeout how long the upstream handshake may take before the client gets 504
+ */
+public record ProxyOptions(
+    String listenHost,
+    int listenPort,
+    URI upstream,
+    int maxFrameBytes,
+    int writeQueueBytes,
+    Duration upstreamTimeout) {
+
+  public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
+  public static final int DEFAULT_WRITE_QUEUE = 1024 * 1024;
+
+  public ProxyOptions {
+    String scheme = upstream.getScheme();
+    if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+      throw new IllegalArgumentException("upstream must be a ws:// or wss:// URL, got " + upstream);
+    }
+    if (upstream.getHost() == null) {
+      throw new IllegalArgumentException("upstream URL has no host: " + upstream);
+    }
+    if (maxFrameBytes <= 0) {
+      throw new IllegalArgumentException("max frame size must be positive");
+    }
+  }
+
+  public static ProxyOptions of(URI upstream) {
+    return new ProxyOptions(
+        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60));
+  }
+
+  public ProxyOptions withListen(String host, int port) {
+    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout);
+  }
+
+  public ProxyOptions withMaxFrameBytes(int bytes) {
+    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout);
+  }
+
+  public ProxyOptions withUpstreamTimeout(Duration timeout) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout);
+  }
+
+  public boolean upstreamTls() {
+    return "wss".equals(upstream.getScheme());
+  }
+
+  public int upstreamPort() {
+    int p = upstream.getPort();
+    return p > 0 ? p : upstreamTls() ? 443 : 80;
+  }
+
+  /** The upstream path prefix without a trailing slash ("" for none). */
+  public String upstreamBasePath() {
+    String p = upstream.getRawPath();
+    if (p == null || p.isEmpty() || "/".equals(p)) {
+      return "";
+    }
+    return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+}

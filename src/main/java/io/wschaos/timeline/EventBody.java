@@ -1,0 +1,113 @@
+package io.wschaos.timeline;
+
+import io.wschaos.frame.Direction;
+import io.wschaos.frame.Leg;
+import java.util.List;
+import java.util.Map;
+
+/** The kind-specific part of an event. Each record is one {@code kind} of docs/timeline.md. */
+public sealed interface EventBody {
+  /** The {@code kind} written on the JSON line. */
+  String kind();
+
+  /**
+   * A TCP connection accepted on a client-facing port that sent an upgrade request.
+   *
+   * @param headers the request headers as received, all values in order (redacted only when written)
+   * @param extensions the client's Sec-WebSocket-Extensions offer, recorded and never forwarded
+   */
+  record Attempt(
+      String remote,
+      String path,
+      String query,
+      Map<String, List<String>> headers,
+      List<String> subprotocols,
+      String extensions)
+      implements EventBody {
+    public String kind() {
+      return "attempt";
+    }
+  }
+
+  /** The handshake was answered with an HTTP status instead of 101. {@code by}: proxy or server. */
+  record Rejected(int status, String by, String reason) implements EventBody {
+    public String kind() {
+      return "rejected";
+    }
+  }
+
+  /** Both legs are open and frames flow. */
+  record Open(String subprotocol) implements EventBody {
+    public String kind() {
+      return "open";
+    }
+  }
+
+  /**
+   * A data message at ingress (text or binary, all its frames).
+   *
+   * @param id per link and direction, from 1
+   * @param preview bounded payload text at level preview, else null
+   */
+  record Message(
+      Direction to, long id, String opcode, long size, int frames, String preview, boolean truncated)
+      implements EventBody {
+    public String kind() {
+      return "message";
+    }
+  }
+
+  /** A ping or pong frame at ingress. */
+  record ControlFrame(Direction to, String opcode, int size) implements EventBody {
+    public String kind() {
+      return "frame";
+    }
+  }
+
+  /**
+   * A close frame crossing the proxy, or written by it.
+   *
+   * @param leg the socket the close frame was read from ({@code by} the peer) or written to ({@code by: proxy})
+   * @param by client, server or proxy
+   * @param code null when the close frame had no payload
+   * @param fault the fault id when the proxy closed because of a fault, else null
+   */
+  record Close(Leg leg, String by, Integer code, String reason, String fault) implements EventBody {
+    public String kind() {
+      return "close";
+    }
+  }
+
+  /**
+   * A TCP connection ended without a completed close handshake.
+   *
+   * @param leg the socket that died ({@code by} its peer) or that the proxy killed ({@code by: proxy})
+   * @param mode reset (RST) or fin
+   */
+  record Abort(Leg leg, String by, String mode, String fault, String detail) implements EventBody {
+    public String kind() {
+      return "abort";
+    }
+  }
+
+  /** The link is gone on both legs: the end of its story, with the bytes it carried. */
+  record Ended(long bytesToServer, long bytesToClient) implements EventBody {
+    public String kind() {
+      return "ended";
+    }
+  }
+
+  /** A non-upgrade HTTP request forwarded on the proxy port. */
+  record Http(String method, String path, int status, long micros) implements EventBody {
+    public String kind() {
+      return "http";
+    }
+  }
+
+  /** A live subscriber fell behind and missed {@code missed} events. */
+  record Gap(long missed) implements EventBody {
+    public String kind() {
+      return "gap";
+    }
+  }
+}
