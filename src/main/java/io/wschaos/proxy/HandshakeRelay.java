@@ -1,0 +1,231 @@
+package io.wschaos.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.wschaos.timeline.EventBody;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one upgrade request into a link: records the attempt, opens the upstream WebSocket with the
+ * client's path, query, headers and subprotocol offer, then either upgrades the client with the
+ * server's choice or hands the server's refusal back to the client as it came.
+ */
+final class HandshakeRelay {
+  private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+
+  private final ProxyServer proxy;
+  private final WebSocketClient client;
+
+  HandshakeRelay(ProxyServer proxy, WebSocketClient client) {
+    this.proxy = proxy;
+    this.client = client;
+  }
+
+  void handle(HttpServerRequest req) {
+    req.pause(); // before any asynchronous step, or toWebSocket() finds the request already read
+    int linkId = proxy.nextLinkNumber();
+    int clientNo = proxy.clientNumber();
+    List<String> offered = splitList(req.headers().getAll(SEC_WEBSOCKET_PROTOCOL));
+    proxy
+        .timeline()
+        .record(
+            linkId,
+            clientNo,
+            new EventBody.Attempt(
+                String.valueOf(req.remoteAddress()),
+                req.path(),
+                req.query(),
+                headerMap(req.headers()),
+                offered,
+                req.getHeader("Sec-WebSocket-Extensions")));
+
+    // Take frames away from Vert.x from the first byte after the 101 on.
+    ChannelHandlerContext vertxCtx = NettyAccess.of(req);
+    LegHandler clientLeg = new LegHandler();
+    vertxCtx.pipeline().addBefore(NettyAccess.VERTX_HANDLER, LegHandler.NAME, clientLeg);
+
+    ProxyOptions o = proxy.options();
+    WebSocketConnectOptions co =
+        new WebSocketConnectOptions()
+            .setHost(o.upstream().getHost())
+            .setPort(o.upstreamPort())
+            .setSsl(o.upstreamTls())
+            .setURI(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()))
+            .setTimeout(o.upstreamTimeout().toMillis() + 5_000); // our own timer answers 504 first
+    String connection = req.getHeader("Connection");
+    for (Map.Entry<String, String> h : req.headers()) {
+      if (HeaderPolicy.forwards(h.getKey(), connection)) {
+        co.addHeader(h.getKey(), h.getValue());
+      }
+    }
+    co.setAllowOriginHeader(req.getHeader("Origin") != null); // else Netty would invent one
+    for (String p : offered) {
+      co.addSubProtocol(p);
+    }
+
+    boolean[] answered = new boolean[1];
+    long timer =
+        proxy
+            .vertx()
+            .setTimer(
+                o.upstreamTimeout().toMillis(),
+                id -> {
+                  if (!answered[0]) {
+                    answered[0] = true;
+                    reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out");
+                  }
+                });
+    client
+        .connect(co)
+        .onComplete(
+            ar -> {
+              proxy.vertx().cancelTimer(timer);
+              if (answered[0]) {
+                if (ar.succeeded()) {
+                  ar.result().close();
+                }
+                return;
+              }
+              answered[0] = true;
+              if (ar.succeeded()) {
+                upgrade(req, clientLeg, ar.result(), linkId, clientNo);
+              } else if (ar.cause() instanceof UpgradeRejectedException rej) {
+                relayRejection(req, clientLeg, rej, linkId, clientNo);
+              } else {
+                reject(req, clientLeg, linkId, clientNo, 502, "upstream unreachable: " + ar.cause().getMessage());
+              }
+            });
+  }
+
+  private void upgrade(HttpServerRequest req, LegHandler clientLeg, WebSocket up, int linkId, int clientNo) {
+    ChannelHandlerContext upCtx = NettyAccess.of(up);
+    LegHandler serverLeg = new LegHandler();
+    upCtx.pipeline().addBefore(NettyAccess.VERTX_HANDLER, LegHandler.NAME, serverLeg);
+    // Frames Vert.x decoded together with the 101 are queued in the (paused) WebSocket; they come
+    // first. Vert.x drains them in a task on this event loop, and the link starts in a later one.
+    List<WebSocketFrame> early = new ArrayList<>();
+    up.frameHandler(f -> early.add(toNetty(f)));
+    up.resume();
+
+    HttpServerResponse resp = req.response();
+    String connection = up.headers() == null ? null : up.headers().get("Connection");
+    if (up.headers() != null) {
+      for (Map.Entry<String, String> h : up.headers()) {
+        if (HeaderPolicy.forwards(h.getKey(), connection) && !"content-length".equalsIgnoreCase(h.getKey())) {
+          resp.headers().add(h.getKey(), h.getValue());
+        }
+      }
+    }
+    if (up.subProtocol() != null) {
+      resp.putHeader(SEC_WEBSOCKET_PROTOCOL, up.subProtocol());
+    }
+    req.toWebSocket()
+        .onComplete(
+            dr -> {
+              if (dr.failed()) {
+                clientLeg.releaseHeld();
+                proxy.timeline().record(linkId, clientNo, new EventBody.Abort(io.wschaos.frame.Leg.CLIENT, "client", "fin", null, "left during the handshake"));
+                NettyAccess.of(up).close();
+                return;
+              }
+              var ws = dr.result();
+              upCtx.executor()
+                  .execute(
+                      () -> {
+                        for (int i = early.size() - 1; i >= 0; i--) {
+                          serverLeg.holdFirst(early.get(i));
+                        }
+                        up.frameHandler(null);
+                        Link link = new Link(linkId, clientNo, proxy.timeline(), clientLeg, serverLeg, proxy::unregister);
+                        link.keepAlive(ws, up);
+                        proxy.register(link);
+                        proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));
+                        clientLeg.bind(link, link.side(io.wschaos.frame.Leg.CLIENT));
+                        serverLeg.bind(link, link.side(io.wschaos.frame.Leg.SERVER));
+                      });
+            });
+  }
+
+  private void relayRejection(HttpServerRequest req, LegHandler clientLeg, UpgradeRejectedException rej, int linkId, int clientNo) {
+    removeLeg(req, clientLeg);
+    HttpServerResponse resp = req.response().setStatusCode(rej.getStatus());
+    MultiMap headers = rej.getHeaders();
+    String connection = headers == null ? null : headers.get("Connection");
+    if (headers != null) {
+      for (Map.Entry<String, String> h : headers) {
+        if (HeaderPolicy.forwards(h.getKey(), connection) && !"content-length".equalsIgnoreCase(h.getKey())) {
+          resp.headers().add(h.getKey(), h.getValue());
+        }
+      }
+    }
+    proxy.timeline().record(linkId, clientNo, new EventBody.Rejected(rej.getStatus(), "server", null));
+    Buffer body = rej.getBody();
+    resp.end(body == null ? Buffer.buffer() : body);
+  }
+
+  private void reject(HttpServerRequest req, LegHandler clientLeg, int linkId, int clientNo, int status, String why) {
+    removeLeg(req, clientLeg);
+    proxy.timeline().record(linkId, clientNo, new EventBody.Rejected(status, "proxy", why));
+    req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(why + "\n");
+  }
+
+  private static void removeLeg(HttpServerRequest req, LegHandler clientLeg) {
+    clientLeg.releaseHeld();
+    ChannelPipeline p = NettyAccess.of(req).pipeline();
+    if (p.get(LegHandler.NAME) != null) {
+      p.remove(LegHandler.NAME);
+    }
+  }
+
+  private static WebSocketFrame toNetty(io.vertx.core.http.WebSocketFrame f) {
+    var content = Unpooled.wrappedBuffer(f.binaryData().getBytes());
+    return switch (f.type()) {
+      case TEXT -> new TextWebSocketFrame(f.isFinal(), 0, content);
+      case BINARY -> new BinaryWebSocketFrame(f.isFinal(), 0, content);
+      case CONTINUATION -> new ContinuationWebSocketFrame(f.isFinal(), 0, content);
+      case PING -> new PingWebSocketFrame(content);
+      case PONG -> new PongWebSocketFrame(content);
+      case CLOSE -> new CloseWebSocketFrame(true, 0, content);
+    };
+  }
+
+  static List<String> splitList(List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      for (String p : v.split(",")) {
+        String t = p.trim();
+        if (!t.isEmpty()) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, List<String>> headerMap(MultiMap headers) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> h : headers) {
+      out.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+package io.wschaos.proxy;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Which request and response headers cross the proxy, and how client paths map upstream. */
+final class HeaderPolicy {
+  /** Never forwarded: hop-by-hop (RFC 9110 section 7.6.1) and the WebSocket handshake's own keys. */
+  private static final Set<String> NEVER =
+      Set.of(
+          "connection",
+          "upgrade",
+          "keep-alive",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "host",
+          "sec-websocket-key",
+          "sec-websocket-accept",
+          "sec-websocket-version",
+          "sec-websocket-extensions",
+          "sec-websocket-protocol");
+
+  private HeaderPolicy() {}
+
+  /**
+   * True when {@code name} goes to the other side. {@code connectionTokens} is the value of the
+   * message's Connection header: the names it lists are hop-by-hop too.
+   */
+  static boolean forwards(String name, String connectionTokens) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (NEVER.contains(n) || n.startsWith("proxy-")) {
+      return false;
+    }
+    if (connectionTokens != null) {
+      for (String token : connectionTokens.split(",")) {
+        if (token.trim().equalsIgnoreCase(n)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** {@code /base} + {@code /feed?x} → {@code /base/feed?x}; the query stays byte for byte. */
+  static String upstreamUri(String basePath, String clientUri) {
+    String uri = clientUri == null || clientUri.isEmpty() ? "/" : clientUri;
+    if (basePath.isEmpty()) {
+      return uri;
+    }
+    if (uri.startsWith("/?") || "/".equals(uri)) {
+      return basePath + uri.substring(1);
+    }
+    return basePath + uri;
+  }
+}

@@ -1,0 +1,89 @@
+package io.wschaos.proxy;
+
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.wschaos.timeline.EventBody;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Forwards a non-upgrade request on the proxy port to the upstream as plain HTTP (engine.io polling,
+ * SignalR negotiate, token fetches), streaming both bodies, and records it.
+ */
+final class HttpRelay {
+  private final ProxyServer proxy;
+  private final HttpClient client;
+
+  HttpRelay(ProxyServer proxy, HttpClient client) {
+    this.proxy = proxy;
+    this.client = client;
+  }
+
+  void handle(HttpServerRequest req) {
+    req.pause();
+    long start = proxy.timeline().now();
+    ProxyOptions o = proxy.options();
+    RequestOptions ro =
+        new RequestOptions()
+            .setMethod(req.method())
+            .setHost(o.upstream().getHost())
+            .setPort(o.upstreamPort())
+            .setSsl(o.upstreamTls())
+            .setURI(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()))
+            .setIdleTimeout(o.upstreamTimeout().toMillis());
+    String connection = req.getHeader("Connection");
+    client
+        .request(ro)
+        .compose(
+            creq -> {
+              for (Map.Entry<String, String> h : req.headers()) {
+                if (HeaderPolicy.forwards(h.getKey(), connection)) {
+                  creq.headers().add(h.getKey(), h.getValue());
+                }
+              }
+              if (req.getHeader("Content-Length") == null && hasBody(req)) {
+                creq.setChunked(true);
+              }
+              return creq.send(req);
+            })
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                relayResponse(req, ar.result(), start);
+              } else {
+                boolean timeout = ar.cause() instanceof TimeoutException || String.valueOf(ar.cause().getMessage()).contains("timeout");
+                int status = timeout ? 504 : 502;
+                record(req, status, start);
+                if (!req.response().ended()) {
+                  req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end("upstream " + (timeout ? "timed out" : "unreachable") + "\n");
+                }
+              }
+            });
+  }
+
+  private static boolean hasBody(HttpServerRequest req) {
+    return "chunked".equalsIgnoreCase(req.getHeader("Transfer-Encoding"));
+  }
+
+  private void relayResponse(HttpServerRequest req, HttpClientResponse resp, long start) {
+    HttpServerResponse out = req.response().setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
+    String connection = resp.getHeader("Connection");
+    for (Map.Entry<String, String> h : resp.headers()) {
+      if (HeaderPolicy.forwards(h.getKey(), connection)) {
+        out.headers().add(h.getKey(), h.getValue());
+      }
+    }
+    if (resp.getHeader("Content-Length") == null) {
+      out.setChunked(true);
+    }
+    resp.pipeTo(out).onComplete(ar -> record(req, resp.statusCode(), start));
+  }
+
+  private void record(HttpServerRequest req, int status, long start) {
+    proxy.timeline().record(0, proxy.clientNumber(), new EventBody.Http(req.method().name(), req.path(), status, proxy.timeline().now() - start));
+  }
+}

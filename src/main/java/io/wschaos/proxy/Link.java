@@ -1,0 +1,420 @@
+package io.wschaos.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wschaos.frame.CloseStatus;
+import io.wschaos.frame.Direction;
+import io.wschaos.frame.Leg;
+import io.wschaos.pipeline.DirectionPipeline;
+import io.wschaos.timeline.EventBody;
+import io.wschaos.timeline.Level;
+import io.wschaos.timeline.Timeline;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One proxied connection: the client's socket and the proxy's upstream socket, both on one event
+ * loop. The link pumps frames between them through a pipeline per direction, records what crosses
+ * on the timeline, and owns the close state machine: close frames are relayed, never answered by
+ * the proxy; the proxy closes the client's TCP once the client leg's close handshake is complete
+ * (it is the server there) and waits for the server to close the upstream TCP (it is the client
+ * there). A leg that dies without completing its handshake takes the other down the same way
+ * (RST for RST, FIN for FIN).
+ *
+ * <p>Every method runs on the link's event loop; no locking.
+ */
+final class Link {
+  /** Bytes of a text message kept as its preview at level preview. */
+  static final int PREVIEW_BYTES = 256;
+  /** How long the proxy waits for an echo or a TCP close that the peer owes, before it gives up. */
+  static final long CLOSING_TIMEOUT_MS = 30_000;
+
+  /** One of the two legs, with its share of the state. */
+  final class Side {
+    final Leg leg;
+    final Direction ingress;
+    final ChannelHandlerContext ctx;
+    boolean closeSent;
+    boolean closeReceived;
+    boolean inactive;
+    boolean resetSeen;
+    boolean endedByProxy;
+    boolean needsFlush;
+    boolean readPaused;
+    ScheduledFuture<?> closingTimer;
+    // ingress counters and the message being assembled
+    long messages;
+    long bytes;
+    long messageId;
+    boolean inMessage;
+    String messageOpcode;
+    long messageSize;
+    int messageFrames;
+    String preview;
+    boolean previewTruncated;
+
+    Side(Leg leg, ChannelHandlerContext ctx) {
+      this.leg = leg;
+      this.ingress = leg == Leg.CLIENT ? Direction.TO_SERVER : Direction.TO_CLIENT;
+      this.ctx = ctx;
+    }
+
+    Side other() {
+      return this == clientSide ? serverSide : clientSide;
+    }
+
+    boolean handshakeDone() {
+      return closeSent && closeReceived;
+    }
+
+    long queuedBytes() {
+      ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+      return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+  }
+
+  private final int id;
+  private final int client;
+  private final Timeline timeline;
+  private final Level level;
+  private final Side clientSide;
+  private final Side serverSide;
+  private final DirectionPipeline toServer = new DirectionPipeline(Direction.TO_SERVER);
+  private final DirectionPipeline toClient = new DirectionPipeline(Direction.TO_CLIENT);
+  private final Consumer<Link> onEnd;
+  private final long openedAt;
+  private boolean ended;
+  private Object[] vertxSockets;
+
+  Link(
+      int id,
+      int client,
+      Timeline timeline,
+      LegHandler clientLeg,
+      LegHandler serverLeg,
+      Consumer<Link> onEnd) {
+    this.id = id;
+    this.client = client;
+    this.timeline = timeline;
+    this.level = timeline.level();
+    this.clientSide = new Side(Leg.CLIENT, clientLeg.context());
+    this.serverSide = new Side(Leg.SERVER, serverLeg.context());
+    this.onEnd = onEnd;
+    this.openedAt = timeline.now();
+  }
+
+  /** Keeps the Vert.x WebSocket objects reachable for as long as the link lives. */
+  void keepAlive(Object... sockets) {
+    this.vertxSockets = sockets;
+  }
+
+  int id() {
+    return id;
+  }
+
+  long openedAt() {
+    return openedAt;
+  }
+
+  DirectionPipeline pipeline(Direction d) {
+    return d == Direction.TO_SERVER ? toServer : toClient;
+  }
+
+  /** Bytes written toward {@code leg} and not yet taken by its socket. */
+  long queuedBytes(Leg leg) {
+    return (leg == Leg.CLIENT ? clientSide : serverSide).queuedBytes();
+  }
+
+  long messagesIn(Direction d) {
+    return (d == Direction.TO_SERVER ? clientSide : serverSide).messages;
+  }
+
+  long bytesIn(Direction d) {
+    return (d == Direction.TO_SERVER ? clientSide : serverSide).bytes;
+  }
+
+  Side side(Leg leg) {
+    return leg == Leg.CLIENT ? clientSide : serverSide;
+  }
+
+  // ---- events from the legs ----
+
+  void onFrame(Side from, WebSocketFrame frame) {
+    if (frame instanceof CloseWebSocketFrame close) {
+      onCloseFrame(from, close);
+      return;
+    }
+    int size = frame.content().readableBytes();
+    from.bytes += size;
+    if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
+      if (level.recordsMessages()) {
+        record(
+            new EventBody.ControlFrame(
+                from.ingress, frame instanceof PingWebSocketFrame ? "ping" : "pong", size));
+      }
+    } else {
+      recordData(from, frame, size);
+    }
+    Side to = from.other();
+    if (to.inactive || to.closeSent) {
+      frame.release(); // nothing may follow a close frame on that leg
+      return;
+    }
+    DirectionPipeline pipeline = pipeline(from.ingress);
+    if (pipeline.isPassThrough()) {
+      write(to, frame);
+    } else {
+      pipeline.push(new NettyFrame(frame), f -> write(to, NettyFrame.toNetty(f)));
+    }
+  }
+
+  private void recordData(Side from, WebSocketFrame frame, int size) {
+    if (!from.inMessage) {
+      from.inMessage = true;
+      from.messageOpcode = NettyFrame.opcodeOf(frame).wire();
+      from.messageSize = 0;
+      from.messageFrames = 0;
+      from.preview = null;
+      if (level == Level.PREVIEW && frame instanceof TextWebSocketFrame) {
+        int n = Math.min(size, PREVIEW_BYTES);
+        from.preview = frame.content().toString(frame.content().readerIndex(), n, StandardCharsets.UTF_8);
+        from.previewTruncated = n < size || !frame.isFinalFragment();
+      }
+    }
+    from.messageSize += size;
+    from.messageFrames++;
+    if (frame.isFinalFragment()) {
+      from.inMessage = false;
+      from.messages++;
+      from.messageId++;
+      if (level.recordsMessages()) {
+        record(
+            new EventBody.Message(
+                from.ingress,
+                from.messageId,
+                from.messageOpcode,
+                from.messageSize,
+                from.messageFrames,
+                from.preview,
+                from.preview != null && from.previewTruncated));
+      }
+    }
+  }
+
+  private void onCloseFrame(Side from, CloseWebSocketFrame close) {
+    boolean hasCode = close.content().readableBytes() >= 2;
+    record(
+        new EventBody.Close(
+            from.leg,
+            from.leg.wire(),
+            hasCode ? close.statusCode() : null,
+            hasCode ? close.reasonText() : null,
+            null));
+    from.closeReceived = true;
+    Side to = from.other();
+    if (!to.inactive && !to.closeSent) {
+      to.closeSent = true;
+      write(to, close); // the payload travels byte for byte
+      flush(to);
+      maybeFinish(to);
+    } else {
+      close.release();
+    }
+    maybeFinish(from);
+  }
+
+  void onReadComplete(Side from) {
+    Side to = from.other();
+    if (to.needsFlush) {
+      flush(to);
+    }
+  }
+
+  void onWritabilityChanged(Side side) {
+    Side source = side.other();
+    if (side.ctx.channel().isWritable() && source.readPaused) {
+      source.readPaused = false;
+      source.ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  void onException(Side from, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException bad) {
+      // Netty's decoder refused what the peer sent; with closeOnProtocolViolation off it said nothing.
+      int code = bad.closeStatus() != null ? bad.closeStatus().code() : CloseStatus.PROTOCOL_ERROR;
+      failLeg(from, code, bad.getMessage());
+    } else if (cause instanceof SocketException || isReset(cause)) {
+      from.resetSeen = true;
+    } else if (!(cause instanceof IOException)) {
+      abort(from, false, "proxy", "error: " + cause);
+    }
+  }
+
+  private static boolean isReset(Throwable t) {
+    String m = t.getMessage();
+    return t instanceof IOException && m != null && m.contains("reset");
+  }
+
+  void onInactive(Side side) {
+    if (side.inactive) {
+      return;
+    }
+    side.inactive = true;
+    cancelClosingTimer(side);
+    if (!side.handshakeDone() && !side.endedByProxy) {
+      String mode = side.resetSeen ? "reset" : "fin";
+      record(new EventBody.Abort(side.leg, side.leg.wire(), mode, null, null));
+      Side other = side.other();
+      // A peer that said goodbye (sent its close) and left lets the other leg finish its own handshake.
+      if (!other.inactive && !side.closeReceived) {
+        abort(other, side.resetSeen, "proxy", "mirrors the " + side.leg.wire() + "'s " + mode);
+      }
+    }
+    if (clientSide.inactive && serverSide.inactive) {
+      end();
+    }
+  }
+
+  // ---- actions ----
+
+  private void write(Side to, WebSocketFrame frame) {
+    to.ctx.write(frame, to.ctx.voidPromise());
+    to.needsFlush = true;
+    if (!to.ctx.channel().isWritable()) {
+      Side source = to.other();
+      if (!source.readPaused) {
+        source.readPaused = true;
+        source.ctx.channel().config().setAutoRead(false);
+      }
+    }
+  }
+
+  private void flush(Side to) {
+    to.needsFlush = false;
+    to.ctx.flush();
+  }
+
+  /**
+   * After a close frame went both ways on {@code side}: the proxy closes the client's TCP at once,
+   * and gives the server a while to close the upstream TCP (the server closes first, RFC 6455 7.1.1).
+   */
+  private void maybeFinish(Side side) {
+    if (side.inactive) {
+      return;
+    }
+    if (side.handshakeDone()) {
+      cancelClosingTimer(side);
+      if (side.leg == Leg.CLIENT) {
+        closeAfterFlush(side);
+      } else {
+        side.closingTimer = side.ctx.executor().schedule(() -> closeAfterFlush(side), CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      }
+    } else if (side.closeSent && side.closingTimer == null) {
+      side.closingTimer =
+          side.ctx.executor().schedule(() -> abort(side, false, "proxy", "no close echo within " + CLOSING_TIMEOUT_MS + " ms"), CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void closeAfterFlush(Side side) {
+    side.endedByProxy = side.endedByProxy || side.handshakeDone();
+    // Close from our own context: channel().close() would pass Vert.x's handler, which writes its own close frame.
+    side.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> side.ctx.close());
+  }
+
+  /** The proxy rejects what {@code side}'s peer sent: {@code code} to it, 1001 to the other leg. */
+  private void failLeg(Side side, int code, String why) {
+    String reason = truncateReason(why);
+    side.endedByProxy = true;
+    if (!side.closeSent && !side.inactive) {
+      side.closeSent = true;
+      record(new EventBody.Close(side.leg, "proxy", code, reason, null));
+      side.ctx.write(new CloseWebSocketFrame(code, reason), side.ctx.voidPromise());
+      closeAfterFlush(side);
+    }
+    Side other = side.other();
+    if (!other.inactive && !other.closeSent) {
+      other.closeSent = true;
+      String otherReason = "peer failed: " + code;
+      record(new EventBody.Close(other.leg, "proxy", CloseStatus.GOING_AWAY, otherReason, null));
+      other.ctx.write(new CloseWebSocketFrame(CloseStatus.GOING_AWAY, otherReason), other.ctx.voidPromise());
+      flush(other);
+      maybeFinish(other);
+    }
+  }
+
+  /** Kills {@code side}'s TCP without a close frame: RST when {@code reset}, else FIN. */
+  void abort(Side side, boolean reset, String by, String detail) {
+    if (side.inactive || side.endedByProxy) {
+      return;
+    }
+    side.endedByProxy = true;
+    record(new EventBody.Abort(side.leg, by, reset ? "reset" : "fin", null, detail));
+    if (reset) {
+      side.ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    }
+    side.ctx.close();
+  }
+
+  /** Closes both legs with {@code code}, as a server shutting down would; used when the proxy stops. */
+  void shutdown(int code, String reason) {
+    for (Side s : new Side[] {clientSide, serverSide}) {
+      if (!s.inactive && !s.closeSent) {
+        s.closeSent = true;
+        record(new EventBody.Close(s.leg, "proxy", code, reason, null));
+        s.ctx.write(new CloseWebSocketFrame(code, reason), s.ctx.voidPromise());
+        s.endedByProxy = true;
+        closeAfterFlush(s);
+      } else if (!s.inactive) {
+        s.endedByProxy = true;
+        s.ctx.close();
+      }
+    }
+  }
+
+  private void cancelClosingTimer(Side side) {
+    if (side.closingTimer != null) {
+      side.closingTimer.cancel(false);
+      side.closingTimer = null;
+    }
+  }
+
+  private void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    record(new EventBody.Ended(clientSide.bytes, serverSide.bytes));
+    onEnd.accept(this);
+  }
+
+  private void record(EventBody body) {
+    timeline.record(id, client, body);
+  }
+
+  static String truncateReason(String reason) {
+    if (reason == null) {
+      return "";
+    }
+    byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+    if (b.length <= CloseStatus.MAX_REASON_BYTES) {
+      return reason;
+    }
+    int n = CloseStatus.MAX_REASON_BYTES;
+    while (n > 0 && (b[n] & 0xC0) == 0x80) {
+      n--; // do not cut a UTF-8 sequence in half
+    }
+    return new String(b, 0, n, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,28 @@
+package io.wschaos.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.internal.http.WebSocketInternal;
+
+/**
+ * The one place that reaches below Vert.x's public API, to the Netty pipeline of a connection.
+ * Check it on every Vert.x upgrade: these are internal types (verified on 5.0.7).
+ */
+final class NettyAccess {
+  /** Vert.x names its connection handler this in every HTTP and WebSocket pipeline. */
+  static final String VERTX_HANDLER = "handler";
+
+  private NettyAccess() {}
+
+  /** The Vert.x handler's context of the connection that carries {@code request}. */
+  static ChannelHandlerContext of(HttpServerRequest request) {
+    return ((HttpServerConnection) request.connection()).channelHandlerContext();
+  }
+
+  /** The Vert.x handler's context of an open WebSocket. */
+  static ChannelHandlerContext of(WebSocket ws) {
+    return ((WebSocketInternal) ws).channelHandlerContext();
+  }
+}
