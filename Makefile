@@ -1,0 +1,25 @@
+# The two set-up commands of the README: `make run` and `make test`.
+MVN ?= mvn -q -B
+JAR := target/wschaos.jar
+
+.PHONY: build run test bench clean node
+
+build: $(JAR)
+
+$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+	$(MVN) clean package -DskipTests
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules
+
+node: node_modules
+
+run: build
+	bin/wschaos demo-run
+
+test: node_modules
+	$(MVN) clean verify
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,37 @@
+package io.wschaos.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+@Command(
+    name = "wschaos",
+    mixinStandardHelpOptions = true,
+    version = "wschaos 0.1.0",
+    description = "A WebSocket chaos proxy: inject the faults real networks produce, record a timeline, judge recovery.",
+    subcommands = {ProxyCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:all passed",
+      "1:an expectation failed",
+      "2:bad input (files, flags)",
+      "3:the environment failed (port in use, server would not start, client crashed)"
+    })
+final class RootCommand implements Runnable {
+  @Option(names = "--verbose", description = "Print stack traces of failures.", scope = picocli.CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
