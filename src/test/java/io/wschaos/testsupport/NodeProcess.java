@@ -81,7 +81,7 @@ public final class NodeProcess implements AutoCloseable {
     cmd.add(nodeExecutable().toString());
     cmd.add(script);
     cmd.addAll(args);
-    String shown = "node " + script + " " + String.join(" ", args);
+    String shown = "node " + String.join(" ", cmd.subList(1, cmd.size()));
     try {
       Process p = new ProcessBuilder(cmd).directory(root.toFile()).start();
       NodeProcess np = new NodeProcess(shown, p);
