@@ -37,7 +37,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -335,9 +334,6 @@ class NodeRelayTest {
 
   /** Starts a ws server with these flags and, in PROXIED mode, a proxy in front of it. */
   private Route start(Mode mode, String... serverFlags) {
-    if (mode == Mode.PROXIED) {
-      Assumptions.assumeTrue(ProxyAvailable.check(), "ProxyServer is not merged yet");
-    }
     NodeProcess server = keep(WsFixtures.startServer(serverFlags));
     int port = WsFixtures.port(server);
     URI upstream = URI.create("ws://127.0.0.1:" + port);
@@ -402,15 +398,4 @@ class NodeRelayTest {
   }
 
   /** Until ProxyServer is merged, PROXIED runs are skipped. Delete this class and its one use then. */
-  private static final class ProxyAvailable {
-    static boolean check() {
-      try {
-        ProxyServer.start(vertx, ProxyOptions.of(URI.create("ws://127.0.0.1:9")), new Timeline(Level.PREVIEW))
-            .onSuccess(ProxyServer::close);
-        return true;
-      } catch (UnsupportedOperationException inProgress) {
-        return false;
-      }
-    }
-  }
 }
