@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * from {@code ?lastSeq=N}, resends unacked data, answers application pings, can require a token and
  * echoes anything else. docs/feed-protocol.md is the exact protocol.
  *
- * <p>All work runs on one event loop, the one {@link #start} picked; nothing blocks it.
+ * <p>All work runs on one event loop, the context {@link #start} is called on (or a new one when
+ * called from a non-Vert.x thread); call it from an event loop, not a worker. Nothing blocks it.
  */
 public final class FeedServer {
   private static final Logger LOG = LoggerFactory.getLogger(FeedServer.class);
