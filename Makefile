@@ -16,7 +16,7 @@ node_modules: package.json package-lock.json
 node: node_modules
 
 run: build
-	bin/wschaos demo-run
+	bin/wschaos tour
 
 test: node_modules
 	$(MVN) clean verify
