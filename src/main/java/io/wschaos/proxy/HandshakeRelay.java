@@ -18,6 +18,8 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.wschaos.fault.AttemptView;
+import io.wschaos.fault.HandshakeAction;
 import io.wschaos.timeline.EventBody;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +65,26 @@ final class HandshakeRelay {
     LegHandler clientLeg = new LegHandler();
     vertxCtx.pipeline().addBefore(NettyAccess.VERTX_HANDLER, LegHandler.NAME, clientLeg);
 
+    AttemptView view = new AttemptView(linkId, clientNo, linkId, req.path(), req.query(), headerMap(req.headers()));
+    proxy.faults().onAttempt(view);
+    HandshakeAction action = proxy.faults().onHandshake(view);
+    if (action instanceof HandshakeAction.Reject r) {
+      removeLeg(req, clientLeg);
+      proxy.timeline().record(linkId, clientNo, new EventBody.Rejected(r.status(), "proxy", "fault " + r.faultId()));
+      HttpServerResponse resp = req.response().setStatusCode(r.status());
+      r.headers().forEach((k, vs) -> vs.forEach(v -> resp.headers().add(k, v)));
+      resp.end(r.body() == null ? "" : r.body());
+      return;
+    }
+    if (action instanceof HandshakeAction.Delay d) {
+      proxy.vertx().setTimer(Math.max(1, d.micros() / 1000), id -> relay(req, clientLeg, linkId, clientNo, offered));
+      return;
+    }
+    relay(req, clientLeg, linkId, clientNo, offered);
+  }
+
+  /** Opens the upstream WebSocket as the client asked, and answers the client with the outcome. */
+  private void relay(HttpServerRequest req, LegHandler clientLeg, int linkId, int clientNo, List<String> offered) {
     ProxyOptions o = proxy.options();
     WebSocketConnectOptions co =
         new WebSocketConnectOptions()
@@ -155,10 +177,11 @@ final class HandshakeRelay {
                           serverLeg.holdFirst(early.get(i));
                         }
                         up.frameHandler(null);
-                        Link link = new Link(linkId, clientNo, proxy.timeline(), clientLeg, serverLeg, proxy::unregister);
+                        Link link = new Link(linkId, clientNo, proxy.timeline(), clientLeg, serverLeg, proxy.faults(), proxy.nextOrdinal(clientNo), proxy::unregister);
                         link.keepAlive(ws, up);
                         proxy.register(link);
                         proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));
+                        proxy.faults().onOpen(link); // faults that cover new links are in place before any frame
                         clientLeg.bind(link, link.side(io.wschaos.frame.Leg.CLIENT));
                         serverLeg.bind(link, link.side(io.wschaos.frame.Leg.SERVER));
                       });

@@ -1,7 +1,9 @@
 package io.wschaos.proxy;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.ArrayDeque;
 
@@ -10,8 +12,12 @@ import java.util.ArrayDeque;
  * frames included, away from Vert.x: Vert.x would answer pings and echo closes on its own, and the
  * proxy must let the real peers do that. Other messages (the HTTP request before the upgrade) pass.
  * Frames that arrive before the link is wired are held, in order, and replayed on {@link #bind}.
+ *
+ * <p>Once the link owns the channel, Vert.x is cut off the other way too: whatever Vert.x's handler
+ * writes or closes (its own close frames when its server closes, say) stops here. The link writes
+ * from this handler's context, so its own writes never pass through these methods.
  */
-final class LegHandler extends ChannelInboundHandlerAdapter {
+final class LegHandler extends ChannelDuplexHandler {
   static final String NAME = "wschaos-leg";
 
   private Link link;
@@ -106,6 +112,32 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
       heldFailure = cause;
     } else {
       ctx.fireExceptionCaught(cause);
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (link == null) {
+      ctx.write(msg, promise);
+    } else {
+      ReferenceCountUtil.release(msg);
+      promise.trySuccess();
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (link == null) {
+      ctx.close(promise);
+    } else {
+      promise.tryFailure(new IllegalStateException("this connection belongs to a wschaos link"));
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (link == null || !NettyAccess.isShutdownEvent(evt)) {
+      ctx.fireUserEventTriggered(evt); // Vert.x's server shutting down is no business of a live link
     }
   }
 

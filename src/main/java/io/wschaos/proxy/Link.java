@@ -11,16 +11,26 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wschaos.fault.Scheduler;
+import io.wschaos.fault.Unit;
+import io.wschaos.frame.BytesFrame;
 import io.wschaos.frame.CloseStatus;
 import io.wschaos.frame.Direction;
+import io.wschaos.frame.Frame;
 import io.wschaos.frame.Leg;
+import io.wschaos.frame.Opcode;
 import io.wschaos.pipeline.DirectionPipeline;
+import io.wschaos.pipeline.FaultEngine;
+import io.wschaos.pipeline.LinkHandle;
 import io.wschaos.timeline.EventBody;
 import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -35,11 +45,13 @@ import java.util.function.Consumer;
  *
  * <p>Every method runs on the link's event loop; no locking.
  */
-final class Link {
+final class Link implements LinkHandle {
   /** Bytes of a text message kept as its preview at level preview. */
   static final int PREVIEW_BYTES = 256;
   /** How long the proxy waits for an echo or a TCP close that the peer owes, before it gives up. */
   static final long CLOSING_TIMEOUT_MS = 30_000;
+  /** What fault stages may hold per direction before the source leg is paused (never dropped). */
+  static final long HOLD_BOUND_BYTES = 8L * 1024 * 1024;
 
   /** One of the two legs, with its share of the state. */
   final class Side {
@@ -53,6 +65,13 @@ final class Link {
     boolean endedByProxy;
     boolean needsFlush;
     boolean readPaused;
+    boolean holdPaused;
+    long held;
+    // a message being assembled into a unit for the fault pipeline
+    List<Frame> unitFrames;
+    boolean rawMessage;
+    Leg pendingMirror;
+    boolean pendingMirrorReset;
     ScheduledFuture<?> closingTimer;
     // ingress counters and the message being assembled
     long messages;
@@ -91,11 +110,17 @@ final class Link {
   private final Level level;
   private final Side clientSide;
   private final Side serverSide;
-  private final DirectionPipeline toServer = new DirectionPipeline(Direction.TO_SERVER);
-  private final DirectionPipeline toClient = new DirectionPipeline(Direction.TO_CLIENT);
+  private final DirectionPipeline toServer;
+  private final DirectionPipeline toClient;
+  private final FaultEngine engine;
+  private final int ordinal;
   private final Consumer<Link> onEnd;
   private final long openedAt;
+  private final Scheduler scheduler;
   private boolean ended;
+  private boolean inRead;
+  private long lastFrameNanos = System.nanoTime();
+  private long lastDataNanos = lastFrameNanos;
   private Object[] vertxSockets;
 
   Link(
@@ -104,6 +129,8 @@ final class Link {
       Timeline timeline,
       LegHandler clientLeg,
       LegHandler serverLeg,
+      FaultEngine engine,
+      int ordinal,
       Consumer<Link> onEnd) {
     this.id = id;
     this.client = client;
@@ -111,8 +138,13 @@ final class Link {
     this.level = timeline.level();
     this.clientSide = new Side(Leg.CLIENT, clientLeg.context());
     this.serverSide = new Side(Leg.SERVER, serverLeg.context());
+    this.engine = engine;
+    this.ordinal = ordinal;
     this.onEnd = onEnd;
     this.openedAt = timeline.now();
+    this.toServer = new DirectionPipeline(Direction.TO_SERVER, u -> egress(serverSide, u), this::onPipelineChanged);
+    this.toClient = new DirectionPipeline(Direction.TO_CLIENT, u -> egress(clientSide, u), this::onPipelineChanged);
+    this.scheduler = new LoopScheduler(clientSide.ctx.executor(), timeline);
   }
 
   /** Keeps the Vert.x WebSocket objects reachable for as long as the link lives. */
@@ -120,15 +152,46 @@ final class Link {
     this.vertxSockets = sockets;
   }
 
-  int id() {
+  @Override
+  public int id() {
     return id;
+  }
+
+  @Override
+  public int client() {
+    return client;
+  }
+
+  @Override
+  public int ordinal() {
+    return ordinal;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !ended && !clientSide.inactive && !serverSide.inactive;
+  }
+
+  @Override
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    if (clientSide.ctx.executor().inEventLoop()) {
+      task.run();
+    } else {
+      clientSide.ctx.executor().execute(task);
+    }
   }
 
   long openedAt() {
     return openedAt;
   }
 
-  DirectionPipeline pipeline(Direction d) {
+  @Override
+  public DirectionPipeline pipeline(Direction d) {
     return d == Direction.TO_SERVER ? toServer : toClient;
   }
 
@@ -152,31 +215,87 @@ final class Link {
   // ---- events from the legs ----
 
   void onFrame(Side from, WebSocketFrame frame) {
-    if (frame instanceof CloseWebSocketFrame close) {
-      onCloseFrame(from, close);
-      return;
-    }
-    int size = frame.content().readableBytes();
-    from.bytes += size;
-    if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
-      if (level.recordsMessages()) {
-        record(
-            new EventBody.ControlFrame(
-                from.ingress, frame instanceof PingWebSocketFrame ? "ping" : "pong", size));
+    long now = System.nanoTime();
+    lastFrameNanos = now;
+    inRead = true;
+    try {
+      if (frame instanceof CloseWebSocketFrame close) {
+        onCloseFrame(from, close);
+        return;
       }
-    } else {
+      int size = frame.content().readableBytes();
+      from.bytes += size;
+      DirectionPipeline pipeline = pipeline(from.ingress);
+      Side to = from.other();
+      if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
+        if (level.recordsMessages()) {
+          record(new EventBody.ControlFrame(from.ingress, frame instanceof PingWebSocketFrame ? "ping" : "pong", size));
+        }
+        if (pipeline.isPassThrough()) {
+          forward(to, frame);
+        } else {
+          pipeline.push(Unit.of(from.ingress, copy(frame), 0, timeline.now()));
+        }
+        return;
+      }
+      lastDataNanos = now;
+      if (!from.inMessage) {
+        // A message goes through faults whole, or not at all: decided at its first frame.
+        from.rawMessage = pipeline.isPassThrough();
+      }
       recordData(from, frame, size);
+      if (from.rawMessage) {
+        forward(to, frame);
+        return;
+      }
+      if (from.unitFrames == null) {
+        from.unitFrames = new ArrayList<>(1);
+      }
+      boolean last = frame.isFinalFragment();
+      from.unitFrames.add(copy(frame));
+      if (last) {
+        List<Frame> frames = from.unitFrames;
+        from.unitFrames = null;
+        pipeline.push(new Unit(from.ingress, frames, from.messageId, timeline.now()));
+      }
+    } finally {
+      inRead = false;
     }
-    Side to = from.other();
+  }
+
+  /** The fault pipeline works on bytes it owns: faults may hold, copy or drop them freely. */
+  private static Frame copy(WebSocketFrame frame) {
+    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(frame.content());
+    Opcode op = NettyFrame.opcodeOf(frame);
+    boolean fin = frame.isFinalFragment();
+    frame.release();
+    return new BytesFrame(op, fin, bytes);
+  }
+
+  private void forward(Side to, WebSocketFrame frame) {
     if (to.inactive || to.closeSent) {
       frame.release(); // nothing may follow a close frame on that leg
-      return;
-    }
-    DirectionPipeline pipeline = pipeline(from.ingress);
-    if (pipeline.isPassThrough()) {
-      write(to, frame);
     } else {
-      pipeline.push(new NettyFrame(frame), f -> write(to, NettyFrame.toNetty(f)));
+      write(to, frame);
+    }
+  }
+
+  /** The end of a direction's chain: what the faults let through goes to {@code to}'s socket. */
+  private void egress(Side to, Unit unit) {
+    for (Frame f : unit.frames()) {
+      if (f.opcode() == Opcode.CLOSE) {
+        if (!to.inactive && !to.closeSent) {
+          to.closeSent = true;
+          write(to, new CloseWebSocketFrame(true, 0, Unpooled.wrappedBuffer(f.payload())));
+          flush(to);
+          maybeFinish(to);
+        }
+      } else if (!to.inactive && !to.closeSent) {
+        write(to, NettyFrame.toNetty(f));
+      }
+    }
+    if (!inRead && to.needsFlush) {
+      flush(to); // released by a timer, not during a read: nobody else will flush
     }
   }
 
@@ -224,7 +343,10 @@ final class Link {
             null));
     from.closeReceived = true;
     Side to = from.other();
-    if (!to.inactive && !to.closeSent) {
+    DirectionPipeline pipeline = pipeline(from.ingress);
+    if (!pipeline.isPassThrough()) {
+      pipeline.push(Unit.of(from.ingress, copy(close), 0, timeline.now())); // behind what faults hold
+    } else if (!to.inactive && !to.closeSent) {
       to.closeSent = true;
       write(to, close); // the payload travels byte for byte
       flush(to);
@@ -240,13 +362,33 @@ final class Link {
     if (to.needsFlush) {
       flush(to);
     }
+    if (from.needsFlush) {
+      flush(from); // a fault answered during the read (a close, an injected message)
+    }
   }
 
   void onWritabilityChanged(Side side) {
     Side source = side.other();
     if (side.ctx.channel().isWritable() && source.readPaused) {
       source.readPaused = false;
-      source.ctx.channel().config().setAutoRead(true);
+      updateAutoRead(source);
+    }
+  }
+
+  private static void updateAutoRead(Side side) {
+    side.ctx.channel().config().setAutoRead(!side.readPaused && !side.holdPaused);
+  }
+
+  @Override
+  public void held(Direction direction, long delta) {
+    Side source = direction == Direction.TO_SERVER ? clientSide : serverSide;
+    source.held += delta;
+    if (source.held > HOLD_BOUND_BYTES && !source.holdPaused) {
+      source.holdPaused = true;
+      updateAutoRead(source);
+    } else if (source.held <= HOLD_BOUND_BYTES / 2 && source.holdPaused) {
+      source.holdPaused = false;
+      updateAutoRead(source);
     }
   }
 
@@ -279,11 +421,27 @@ final class Link {
       Side other = side.other();
       // A peer that said goodbye (sent its close) and left lets the other leg finish its own handshake.
       if (!other.inactive && !side.closeReceived) {
-        abort(other, side.resetSeen, "proxy", "mirrors the " + side.leg.wire() + "'s " + mode);
+        if (pipeline(side.ingress).holdsLinkEnd()) {
+          other.pendingMirror = side.leg; // a blackhole lets no abort through while it lasts
+          other.pendingMirrorReset = side.resetSeen;
+        } else {
+          abort(other, side.resetSeen, "proxy", "mirrors the " + side.leg.wire() + "'s " + mode);
+        }
       }
     }
     if (clientSide.inactive && serverSide.inactive) {
       end();
+    }
+  }
+
+  /** A fault left the chain: an abort a blackhole held back now goes through. */
+  void onPipelineChanged() {
+    for (Side s : new Side[] {clientSide, serverSide}) {
+      if (s.pendingMirror != null && !s.inactive && !pipeline(s.other().ingress).holdsLinkEnd()) {
+        Leg dead = s.pendingMirror;
+        s.pendingMirror = null;
+        abort(s, s.pendingMirrorReset, "proxy", "mirrors the " + dead.wire() + "'s " + (s.pendingMirrorReset ? "reset" : "fin"));
+      }
     }
   }
 
@@ -296,7 +454,7 @@ final class Link {
       Side source = to.other();
       if (!source.readPaused) {
         source.readPaused = true;
-        source.ctx.channel().config().setAutoRead(false);
+        updateAutoRead(source);
       }
     }
   }
@@ -356,15 +514,52 @@ final class Link {
 
   /** Kills {@code side}'s TCP without a close frame: RST when {@code reset}, else FIN. */
   void abort(Side side, boolean reset, String by, String detail) {
+    abort(side, reset, by, null, detail);
+  }
+
+  private void abort(Side side, boolean reset, String by, String fault, String detail) {
     if (side.inactive || side.endedByProxy) {
       return;
     }
     side.endedByProxy = true;
-    record(new EventBody.Abort(side.leg, by, reset ? "reset" : "fin", null, detail));
+    pipeline(side.other().ingress).discardAll(); // what faults held for this leg can no longer arrive
+    record(new EventBody.Abort(side.leg, by, reset ? "reset" : "fin", fault, detail));
     if (reset) {
       side.ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
     }
     side.ctx.close();
+  }
+
+  // ---- what faults may do (LinkPort) ----
+
+  @Override
+  public void close(Leg leg, int code, String reason, String faultId) {
+    Side s = side(leg);
+    if (s.inactive || s.closeSent) {
+      return;
+    }
+    String r = truncateReason(reason);
+    record(new EventBody.Close(leg, "proxy", code, r, faultId));
+    byte[] text = r.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer payload = ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text);
+    Direction toward = leg == Leg.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER;
+    // Through the chain, so that held messages leave before the close.
+    pipeline(toward).push(Unit.of(toward, new BytesFrame(Opcode.CLOSE, true, payload.array()), 0, timeline.now()));
+  }
+
+  @Override
+  public void abort(Leg leg, boolean reset, String faultId) {
+    abort(side(leg), reset, "proxy", faultId, null);
+  }
+
+  @Override
+  public void inject(Direction direction, Unit unit) {
+    egress(direction == Direction.TO_SERVER ? serverSide : clientSide, unit);
+  }
+
+  @Override
+  public long idleNanos(boolean dataOnly) {
+    return System.nanoTime() - (dataOnly ? lastDataNanos : lastFrameNanos);
   }
 
   /** Closes both legs with {@code code}, as a server shutting down would; used when the proxy stops. */
@@ -395,7 +590,10 @@ final class Link {
       return;
     }
     ended = true;
+    toServer.discardAll();
+    toClient.discardAll();
     record(new EventBody.Ended(clientSide.bytes, serverSide.bytes));
+    engine.onEnd(this);
     onEnd.accept(this);
   }
 

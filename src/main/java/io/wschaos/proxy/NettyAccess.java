@@ -21,6 +21,21 @@ final class NettyAccess {
     return ((HttpServerConnection) request.connection()).channelHandlerContext();
   }
 
+  /** Vert.x's signal to its connections that their server is shutting down. */
+  static boolean isShutdownEvent(Object evt) {
+    return evt instanceof io.vertx.core.net.impl.ShutdownEvent;
+  }
+
+  /** An event loop of Vert.x's for timers that belong to no connection (fault triggers). */
+  static io.netty.util.concurrent.EventExecutor eventLoop(io.vertx.core.Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup().next();
+  }
+
+  /** The Vert.x handler's context of an HTTP connection. */
+  static ChannelHandlerContext of(io.vertx.core.http.HttpConnection conn) {
+    return ((HttpServerConnection) conn).channelHandlerContext();
+  }
+
   /** The Vert.x handler's context of an open WebSocket. */
   static ChannelHandlerContext of(WebSocket ws) {
     return ((WebSocketInternal) ws).channelHandlerContext();

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param maxFrameBytes the largest frame or message accepted on either leg
  * @param writeQueueBytes per-leg write-queue high-water mark; above it the other leg stops reading
  * @param upstreamTimeout how long the upstream handshake may take before the client gets 504
+ * @param seed the seed every random fault decision derives from
  */
 public record ProxyOptions(
     String listenHost,
@@ -19,7 +20,8 @@ public record ProxyOptions(
     URI upstream,
     int maxFrameBytes,
     int writeQueueBytes,
-    Duration upstreamTimeout) {
+    Duration upstreamTimeout,
+    long seed) {
 
   public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
   public static final int DEFAULT_WRITE_QUEUE = 1024 * 1024;
@@ -39,19 +41,27 @@ public record ProxyOptions(
 
   public static ProxyOptions of(URI upstream) {
     return new ProxyOptions(
-        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60));
+        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0);
   }
 
   public ProxyOptions withListen(String host, int port) {
-    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout);
+    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed);
   }
 
   public ProxyOptions withMaxFrameBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed);
   }
 
   public ProxyOptions withUpstreamTimeout(Duration timeout) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed);
+  }
+
+  public ProxyOptions withSeed(long seed) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed);
+  }
+
+  public ProxyOptions withWriteQueueBytes(int bytes) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed);
   }
 
   public boolean upstreamTls() {

@@ -11,8 +11,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.netty.channel.ChannelOption;
 import io.wschaos.frame.CloseStatus;
 import io.wschaos.frame.Leg;
+import io.wschaos.pipeline.FaultEngine;
+import io.wschaos.timeline.EventBody;
 import io.wschaos.timeline.Timeline;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,12 @@ public final class ProxyServer {
   private final HttpClient httpClient;
   private final HandshakeRelay handshakes;
   private final HttpRelay httpRelay;
-  private HttpServer server;
+  private final FaultEngine engine;
+  private final Map<Integer, Integer> opensByClient = new ConcurrentHashMap<>();
+  private HttpServerOptions serverOptions;
+  private volatile HttpServer server;
+  private volatile int port;
+  private volatile boolean closing;
 
   private ProxyServer(Vertx vertx, ProxyOptions options, Timeline timeline) {
     this.vertx = vertx;
@@ -56,6 +64,7 @@ public final class ProxyServer {
             new PoolOptions().setHttp1MaxSize(64));
     this.handshakes = new HandshakeRelay(this, wsClient);
     this.httpRelay = new HttpRelay(this, httpClient);
+    this.engine = new FaultEngine(new LoopScheduler(NettyAccess.eventLoop(vertx), timeline), timeline, options.seed(), this::refuse);
   }
 
   /** Starts listening; completes once the port accepts connections. */
@@ -71,8 +80,70 @@ public final class ProxyServer {
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
             .setRegisterWebSocketWriteHandlers(false);
-    proxy.server = vertx.createHttpServer(serverOptions).requestHandler(proxy::handle);
-    return proxy.server.listen().map(s -> proxy);
+    proxy.serverOptions = serverOptions;
+    return proxy.listen(options.listenPort()).map(s -> proxy);
+  }
+
+  private Future<HttpServer> listen(int onPort) {
+    HttpServer s =
+        vertx
+            .createHttpServer(new HttpServerOptions(serverOptions).setPort(onPort))
+            .connectionHandler(conn -> onAccept(conn))
+            .requestHandler(this::handle);
+    return s.listen().onSuccess(bound -> {
+      server = bound;
+      port = bound.actualPort();
+    });
+  }
+
+  /** A TCP connection was accepted: a server_down in reset mode kills it at once, and it counts as an attempt. */
+  private void onAccept(io.vertx.core.http.HttpConnection conn) {
+    String fault = engine.onAccept();
+    if (fault != null) {
+      int link = nextLinkNumber();
+      timeline.record(link, clientNumber(), new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
+      timeline.record(link, clientNumber(), new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
+      var ch = NettyAccess.of(conn).channel();
+      ch.config().setOption(ChannelOption.SO_LINGER, 0);
+      ch.close();
+    }
+  }
+
+  /**
+   * A server_down in refuse mode closes the listening socket so the kernel refuses connections;
+   * links already open live on (their channels no longer answer to the Vert.x server). Reopening
+   * binds the same port again, retrying while the kernel still holds it.
+   */
+  private void refuse(boolean refuse) {
+    vertx.runOnContext(v -> {
+      if (refuse) {
+        HttpServer s = server;
+        server = null;
+        if (s != null) {
+          s.close();
+        }
+      } else if (server == null && !closing) {
+        rebind(20);
+      }
+    });
+  }
+
+  private void rebind(int triesLeft) {
+    listen(port).onFailure(e -> {
+      if (triesLeft > 0 && !closing) {
+        vertx.setTimer(50, id -> rebind(triesLeft - 1));
+      }
+    });
+  }
+
+  /** The fault engine of this proxy: add, remove and list faults. */
+  public FaultEngine faults() {
+    return engine;
+  }
+
+  /** This client's next link ordinal (its 1st, 2nd… open). */
+  int nextOrdinal(int client) {
+    return opensByClient.merge(client, 1, Integer::sum);
   }
 
   private void handle(HttpServerRequest request) {
@@ -85,7 +156,7 @@ public final class ProxyServer {
 
   /** The client-facing port actually bound. */
   public int port() {
-    return server.actualPort();
+    return port;
   }
 
   public ProxyOptions options() {
@@ -135,7 +206,10 @@ public final class ProxyServer {
   /** Stops listening, closes every live link with 1001 on both legs, and waits for them to go. */
   public Future<Void> close() {
     Promise<Void> done = Promise.promise();
-    Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
+    closing = true;
+    engine.reset();
+    HttpServer s = server;
+    Future<Void> stopped = s == null ? Future.succeededFuture() : s.close();
     stopped.onComplete(
         ar -> {
           for (Link l : links.values()) {

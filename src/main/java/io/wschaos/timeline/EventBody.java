@@ -90,6 +90,22 @@ public sealed interface EventBody {
     }
   }
 
+  /**
+   * What a fault did: started or stopped on a link, or touched one unit ({@code dropped},
+   * {@code delayed}, {@code duplicated}, {@code swallowed}…).
+   *
+   * @param fault the fault's id
+   * @param name the fault's kind (delay, drop…)
+   * @param to the direction of the unit it touched, or null for link-level actions
+   * @param message the id of the message it touched, or null
+   */
+  record Fault(String fault, String name, String action, Direction to, Long message, String detail)
+      implements EventBody {
+    public String kind() {
+      return "fault";
+    }
+  }
+
   /** The link is gone on both legs: the end of its story, with the bytes it carried. */
   record Ended(long bytesToServer, long bytesToClient) implements EventBody {
     public String kind() {

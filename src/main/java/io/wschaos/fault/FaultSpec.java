@@ -1,0 +1,15 @@
+package io.wschaos.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One validated fault entry: its id, the fault with its parameters, and its trigger.
+ *
+ * @param preset the preset it was expanded from, or null
+ * @param source the entry as written (JSON), for reports and the API
+ */
+public record FaultSpec(String id, Fault fault, Trigger trigger, String preset, JsonNode source) {
+  public String name() {
+    return fault.name();
+  }
+}

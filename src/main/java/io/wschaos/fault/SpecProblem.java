@@ -1,0 +1,12 @@
+package io.wschaos.fault;
+
+/**
+ * One thing wrong in a fault entry (or any spec the loader checks): where, by key path, and what
+ * is wrong and allowed. The scenario loader adds file, line and column from the path.
+ */
+public record SpecProblem(String path, String message) {
+  @Override
+  public String toString() {
+    return path + ": " + message;
+  }
+}

@@ -1,0 +1,22 @@
+package io.wschaos.fault.builtin;
+
+import io.wschaos.fault.FaultCatalog;
+
+/** The catalogue of builtin faults: one line per fault, by YAML name. */
+public final class BuiltinFaults {
+  private BuiltinFaults() {}
+
+  public static FaultCatalog catalog() {
+    FaultCatalog c = new FaultCatalog();
+    // faults on messages
+    c.register("delay", DelayFault.Params.class, DelayFault::new, "late messages; order kept");
+    c.register("drop", DropFault.Params.class, DropFault::new, "missing messages (loss in the application)");
+
+    // faults on links
+    c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
+
+    // faults on the listener (connections and handshakes)
+
+    return c;
+  }
+}

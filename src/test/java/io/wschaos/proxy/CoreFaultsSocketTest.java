@@ -1,0 +1,103 @@
+package io.wschaos.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.http.WebSocket;
+import io.wschaos.timeline.EventBody;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** delay, drop and close through the real proxy, with a Vert.x client and upstream. */
+class CoreFaultsSocketTest {
+  @Test
+  void delayAddsItsLatencyToEveryMessageAndKeepsOrder() throws Exception {
+    try (FaultRig rig = new FaultRig()) {
+      rig.add("delay: {to: client, by: 100ms}");
+      WebSocket ws = rig.connect("/");
+      List<Long> late = new CopyOnWriteArrayList<>();
+      List<String> got = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> all = new CompletableFuture<>();
+      long[] sentAt = new long[20];
+      ws.textMessageHandler(t -> {
+        int i = Integer.parseInt(t);
+        late.add((System.nanoTime() - sentAt[i]) / 1_000_000);
+        got.add(t);
+        if (got.size() == 20) {
+          all.complete(null);
+        }
+      });
+      for (int i = 0; i < 20; i++) {
+        sentAt[i] = System.nanoTime();
+        ws.writeTextMessage(Integer.toString(i));
+        Thread.sleep(5);
+      }
+      all.get(10, TimeUnit.SECONDS);
+      assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(Integer::toString).toList(), got, "order kept");
+      for (long ms : late) {
+        assertTrue(ms >= 100 && ms < 100 + 250, "a round trip took " + ms + " ms; the delay is 100 ms one way (generous upper bound for a busy machine)");
+      }
+    }
+  }
+
+  @Test
+  void dropFirstThreeLosesExactlyThoseAndRecordsEach() throws Exception {
+    try (FaultRig rig = new FaultRig()) {
+      WebSocket ws = rig.connect("/");
+      rig.add("drop: {to: server, first: 3}");
+      List<String> got = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      ws.textMessageHandler(t -> {
+        got.add(t);
+        if (t.equals("9")) {
+          done.complete(null);
+        }
+      });
+      Thread.sleep(100); // the fault starts on the link's event loop
+      for (int i = 0; i < 10; i++) {
+        ws.writeTextMessage(Integer.toString(i));
+      }
+      done.get(10, TimeUnit.SECONDS);
+      assertEquals(List.of("3", "4", "5", "6", "7", "8", "9"), got);
+      assertEquals(3, rig.faultActions().stream().filter(a -> a.equals("f1 dropped")).count());
+    }
+  }
+
+  @Test
+  void closeSendsTheCodeAndReasonToTheClientAndGoingAwayToTheServer() throws Exception {
+    try (FaultRig rig = new FaultRig()) {
+      WebSocket ws = rig.connect("/");
+      CompletableFuture<String> closed = new CompletableFuture<>();
+      ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
+      rig.add("close: {code: 4001, reason: token expired}");
+      assertEquals("4001 token expired", closed.get(5, TimeUnit.SECONDS));
+      long deadline = System.currentTimeMillis() + 3000;
+      while (rig.upstream.closes.isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(List.of("1001 closed by wschaos fault f1"), rig.upstream.closes);
+      var closes = rig.events(EventBody.Close.class).stream().map(e -> (EventBody.Close) e.body()).toList();
+      assertTrue(closes.stream().anyMatch(c -> c.by().equals("proxy") && c.code() == 4001 && "f1".equals(c.fault())), closes.toString());
+    }
+  }
+
+  @Test
+  void anOpenTriggerWithAfterClosesEachNewLinkThatLongAfterItOpens() throws Exception {
+    try (FaultRig rig = new FaultRig()) {
+      rig.add("{on: {open: 1}, after: 200ms, close: {code: 1001, reason: server restart}}");
+      long t0 = System.nanoTime();
+      WebSocket ws = rig.connect("/");
+      CompletableFuture<Short> closed = new CompletableFuture<>();
+      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+      assertEquals((short) 1001, closed.get(5, TimeUnit.SECONDS));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms >= 200, "closed after " + ms + " ms");
+      WebSocket second = rig.connect("/");
+      Thread.sleep(400);
+      assertTrue(!second.isClosed(), "on: {open: 1} fires on the first open only");
+    }
+  }
+}
