@@ -157,6 +157,28 @@ class TimelineJsonTest {
         assertThrows(TimelineFormatException.class, () -> JsonlReader.parse(ok.replace("\"to\":\"server\"", "\"to\":\"sideways\""))).getMessage());
   }
 
+  @Test
+  void everyExampleLineInTheDocsReadsAndWritesBackUnchanged() throws IOException {
+    List<String> doc = Files.readAllLines(Path.of("docs/timeline.md"), StandardCharsets.UTF_8);
+    Set<String> kinds = new TreeSet<>();
+    boolean inBlock = false;
+    int examples = 0;
+    for (String line : doc) {
+      if (line.startsWith("```")) {
+        inBlock = line.equals("```jsonl");
+        continue;
+      }
+      if (inBlock && !line.isBlank()) {
+        Event e = JsonlReader.parse(line);
+        assertEquals(line, TimelineJson.toLine(e), "docs/timeline.md example rewrites unchanged");
+        kinds.add(e.kind());
+        examples++;
+      }
+    }
+    assertTrue(examples > 0, "docs/timeline.md has ```jsonl examples");
+    assertEquals(new TreeSet<>(TimelineJson.kinds()), kinds, "docs/timeline.md has an example of every kind");
+  }
+
   private static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
