@@ -120,10 +120,35 @@ public sealed interface EventBody {
     }
   }
 
-  /** A live subscriber fell behind and missed {@code missed} events. */
+  /**
+   * A live subscriber fell behind and missed {@code missed} events. Only subscribers see it: it is
+   * delivered in their stream, never recorded on the timeline. Its event's {@code seq} is the last
+   * seq missed, so {@code since(gap.seq - missed)} fetches what was skipped.
+   */
   record Gap(long missed) implements EventBody {
     public String kind() {
       return "gap";
     }
   }
+
+  /**
+   * Events {@code first}..{@code last} were recorded but never reached the timeline file, because
+   * its writer fell behind (a stalled disk) or failed. They are served from memory while they are
+   * still there; once evicted they are gone, and this event marks the hole.
+   */
+  record Lost(long first, long last) implements EventBody {
+    public long count() {
+      return last - first + 1;
+    }
+
+    public String kind() {
+      return "lost";
+    }
+  }
+
+  /**
+   * A line of a kind this version does not know, read from a file written by a newer minor
+   * version. Its fields (all but the header) are kept in order so that it can be written again.
+   */
+  record Unknown(String kind, Map<String, Object> fields) implements EventBody {}
 }
