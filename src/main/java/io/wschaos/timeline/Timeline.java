@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Memory.</b> At most {@link Options#maxEvents()} events and {@link Options#maxBytes()}
  * estimated bytes stay in memory: the newest. Every event is also appended to a JSONL file when
  * one is configured ({@code --timeline FILE}); without one, a private temporary file is started
- * the first time the bound is passed, and it begins with everything then in memory. Events that
- * left memory are served from that file by {@link #since(long)}, through an index of every
- * {@value TimelineFile#INDEX_EVERY}th line's offset.
+ * once memory is half full (so that its writer is warm and ahead by the time events must leave
+ * memory), and it begins with everything then in memory. Events that left memory are served from
+ * that file by {@link #since(long)}, through an index of every {@value TimelineFile#INDEX_EVERY}th
+ * line's offset.
  *
  * <p><b>The file writer</b> is one daemon thread. Memory itself is its bounded queue: it takes
  * batches of up to {@value TimelineFile#BATCH} events in seq order, and an event leaves memory
@@ -36,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * yet, the recorder waits for the writer while the writer is working (a writer slower than the
  * recorder paces it: memory stays bounded and nothing is lost). It stops waiting when the writer
  * has been stuck in one disk write or flush for longer than {@link Options#writerMaxBlock()}
- * (20 ms by default: a stalled disk), or has taken nothing for {@link #WRITER_STALL}; the oldest
- * events then leave memory without reaching the file, and no recorder waits again
+ * (20 ms by default: a stalled disk), or has taken nothing for {@link #WRITER_STALL} while not in
+ * I/O; the oldest events then leave memory without reaching the file, and no recorder waits again
  * until the writer takes events again. It then records a {@link EventBody.Lost} event naming the
  * seqs the file misses. So a stalled disk costs each stall one short pause, never a stalled link.
  *
@@ -48,8 +49,12 @@ public final class Timeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Timeline.class);
   private static final Subscriber[] NONE = new Subscriber[0];
 
-  /** The longest a recorder waits for a file writer that takes nothing, whatever it is doing. */
-  public static final Duration WRITER_STALL = Duration.ofMillis(250);
+  /**
+   * The longest a recorder waits for a file writer that takes nothing while not in I/O: a last
+   * resort for a writer starved of CPU. A busy writer is waited for (its first batch also loads
+   * and warms the JSON code, which takes a few hundred ms on a loaded machine).
+   */
+  public static final Duration WRITER_STALL = Duration.ofSeconds(2);
 
   private static final long WRITER_STALL_NANOS = WRITER_STALL.toNanos();
 
@@ -57,7 +62,7 @@ public final class Timeline implements AutoCloseable {
    * How a timeline keeps and writes its events.
    *
    * @param file the JSONL file every event is appended to ({@code --timeline FILE}); null for
-   *     none, in which case a temporary file is used once memory is full
+   *     none, in which case a temporary file is started once memory is half full
    * @param redact mask secrets in the file ({@code --no-redact} turns it off); memory is never redacted
    * @param maxEvents the most events kept in memory
    * @param maxBytes the most estimated bytes of events kept in memory
@@ -166,8 +171,9 @@ public final class Timeline implements AutoCloseable {
   private boolean closed;
   private long closedAt;
   private volatile int waitingForWriter;
+  private long stalledFrom;
 
-  /** A timeline with the default bounds, no file until memory is full, and redacted files. */
+  /** A timeline with the default bounds, no file until memory is half full, and redacted files. */
   public Timeline(Level level) {
     this(level, Options.defaults());
   }
@@ -223,16 +229,26 @@ public final class Timeline implements AutoCloseable {
   public Event record(int link, int client, EventBody body) {
     Objects.requireNonNull(body, "body");
     int size = EventSize.of(body);
+    long stalled = 0;
     lock.lock();
     try {
       Event e = new Event(++seq, now(), link, client, phase, body);
       append(e, size);
+      if (file == null && !closed && halfFull()) {
+        startSpill();
+      }
       if (!closed && over()) {
         evict();
+        stalled = stalledFrom;
+        stalledFrom = 0;
       }
       return e;
     } finally {
       lock.unlock();
+      if (stalled != 0) {
+        log.warn("timeline writer for {} is stalled; events leave memory without reaching the file from seq {}",
+            file().map(Path::toString).orElse("?"), stalled);
+      }
     }
   }
 
@@ -403,12 +419,23 @@ public final class Timeline implements AutoCloseable {
     return ring.size() == 0 ? seq + 1 : ring.first().seq();
   }
 
+  /** Under lock. */
+  private boolean halfFull() {
+    return ring.size() > options.maxEvents() / 2 || memoryBytes > options.maxBytes() / 2;
+  }
+
+  /**
+   * Under lock: memory is half full and there is no file; start the temporary one now, so that
+   * its writer is warm and ahead by the time events must leave memory.
+   */
+  private void startSpill() {
+    file = TimelineFile.spill(options.spillDir(), redactor, rawBudget(), opener, source());
+  }
+
   /** Under lock: memory is over its bound; drop the oldest events, once the file has them. */
   private void evict() {
     if (file == null) {
-      file = TimelineFile.spill(options.spillDir(), redactor, rawBudget(), opener, source());
-      log.info("timeline passed its memory bound ({} events, {} bytes); spilling to {}",
-          options.maxEvents(), options.maxBytes(), file.path());
+      startSpill();
     }
     while (!closed && over() && ring.size() > 1) {
       long oldest = ring.first().seq();
@@ -421,8 +448,7 @@ public final class Timeline implements AutoCloseable {
       }
       if (!dropping && !closed) {
         dropping = true;
-        log.warn("timeline writer for {} is stalled; events leave memory without reaching the file from seq {}",
-            file.path(), oldest);
+        stalledFrom = oldest;
       }
       if (!closed) {
         memoryBytes -= ring.removeFirst();
@@ -482,13 +508,14 @@ public final class Timeline implements AutoCloseable {
 
   /** The file writer's source: the next events in seq order, waiting for some. */
   private List<Event> take(int max) throws InterruptedException {
+    EventBody.Lost lostMark = null;
     lock.lock();
     try {
       while (true) {
         long limit = closed ? closedAt : seq;
         long head = head();
         if (takenUpTo + 1 < head && takenUpTo < limit) {
-          markLost(takenUpTo + 1, Math.min(head - 1, limit));
+          lostMark = markLost(takenUpTo + 1, Math.min(head - 1, limit));
           continue;
         }
         if (takenUpTo < limit) {
@@ -511,11 +538,15 @@ public final class Timeline implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+      if (lostMark != null) {
+        log.warn("timeline writer for {} is taking events again; events {}..{} are not in the file",
+            file().map(Path::toString).orElse("?"), lostMark.first(), lostMark.last());
+      }
     }
   }
 
   /** Under lock: events first..last left memory before the writer took them; say so on the timeline. */
-  private void markLost(long first, long last) {
+  private EventBody.Lost markLost(long first, long last) {
     takenUpTo = last;
     EventBody.Lost body = new EventBody.Lost(first, last);
     Event marker = new Event(++seq, now(), 0, 0, phase, body);
@@ -523,8 +554,7 @@ public final class Timeline implements AutoCloseable {
     if (closed) {
       closedAt = marker.seq();
     }
-    log.warn("timeline writer for {} is taking events again; events {}..{} are not in the file",
-        file.path(), first, last);
+    return body;
   }
 
   /** Raw copies of redacted events kept for reading the file back: a quarter of the memory bound. */

@@ -112,8 +112,7 @@ final class TimelineFile {
    */
   static TimelineFile spill(Path dir, Redactor redactor, long rawBudget, Opener opener, Source source) {
     Path file =
-        dir.resolve("wschaos-timeline-" + ProcessHandle.current().pid() + "-"
-            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".jsonl");
+        dir.resolve("wschaos-timeline-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".jsonl");
     return new TimelineFile(file, redactor, rawBudget, null, opener, source);
   }
 
@@ -247,7 +246,17 @@ final class TimelineFile {
     long written = 0;
     ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
     try {
-      out = early != null ? early : create(opener);
+      if (early != null) {
+        out = early;
+      } else {
+        ioStart = System.nanoTime();
+        inIo = true;
+        out = create(opener);
+        inIo = false;
+        log.info("timeline memory is half full; spilling to {}", path);
+      }
+      // Load and warm the JSON code now, not on the first batch that recorders may be waiting for.
+      JsonlWriter.line(new Event(0, 0, 0, 0, Phase.RUN, new EventBody.Gap(0)), redactor);
       while (true) {
         List<Event> batch = source.take(BATCH);
         if (batch.isEmpty()) {
