@@ -12,6 +12,7 @@ public final class BuiltinFaults {
     c.register("delay", DelayFault.Params.class, DelayFault::new, "late messages; order kept");
     c.register("drop", DropFault.Params.class, DropFault::new, "missing messages (loss in the application)");
     c.register("duplicate", DuplicateFault.Params.class, DuplicateFault::new, "the same message twice");
+    c.register("reorder", ReorderFault.Params.class, ReorderFault::new, "messages out of order");
 
     // faults on links
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
