@@ -13,6 +13,7 @@ public final class BuiltinFaults {
     c.register("drop", DropFault.Params.class, DropFault::new, "missing messages (loss in the application)");
     c.register("duplicate", DuplicateFault.Params.class, DuplicateFault::new, "the same message twice");
     c.register("reorder", ReorderFault.Params.class, ReorderFault::new, "messages out of order");
+    c.register("corrupt", CorruptFault.Params.class, CorruptFault::new, "one unparsable message");
 
     // faults on links
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
