@@ -16,6 +16,7 @@ public final class BuiltinFaults {
     c.register("corrupt", CorruptFault.Params.class, CorruptFault::new, "one unparsable message");
     c.register("inject", InjectFault.Params.class, InjectFault::new, "a message nobody sent");
     c.register("fragment", FragmentFault.Params.class, FragmentFault::new, "a message split into continuation frames");
+    c.register("throttle", ThrottleFault.Params.class, ThrottleFault::new, "a slow link");
 
     // faults on links
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
