@@ -17,6 +17,7 @@ public final class BuiltinFaults {
     c.register("inject", InjectFault.Params.class, InjectFault::new, "a message nobody sent");
     c.register("fragment", FragmentFault.Params.class, FragmentFault::new, "a message split into continuation frames");
     c.register("throttle", ThrottleFault.Params.class, ThrottleFault::new, "a slow link");
+    c.register("stall", StallFault.Params.class, StallFault::new, "a blip: messages held, then released in order when the fault ends");
 
     // faults on links
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
