@@ -11,6 +11,13 @@ public final class BuiltinFaults {
     // faults on messages
     c.register("delay", DelayFault.Params.class, DelayFault::new, "late messages; order kept");
     c.register("drop", DropFault.Params.class, DropFault::new, "missing messages (loss in the application)");
+    c.register("duplicate", DuplicateFault.Params.class, DuplicateFault::new, "the same message twice");
+    c.register("reorder", ReorderFault.Params.class, ReorderFault::new, "messages out of order");
+    c.register("corrupt", CorruptFault.Params.class, CorruptFault::new, "one unparsable message");
+    c.register("inject", InjectFault.Params.class, InjectFault::new, "a message nobody sent");
+    c.register("fragment", FragmentFault.Params.class, FragmentFault::new, "a message split into continuation frames");
+    c.register("throttle", ThrottleFault.Params.class, ThrottleFault::new, "a slow link");
+    c.register("stall", StallFault.Params.class, StallFault::new, "a blip: messages held, then released in order when the fault ends");
 
     // faults on links
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
