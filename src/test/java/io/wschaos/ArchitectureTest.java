@@ -128,17 +128,18 @@ class ArchitectureTest {
 
     static {
       rule("frame", EnumSet.noneOf(Lib.class));
+      rule("spec", THIRD, "frame"); // parameters, durations and located problems shared by fault, expect and scenario
       rule("timeline", THIRD, "frame");
-      rule("fault", THIRD, "frame", "timeline");
-      rule("pipeline", THIRD, "frame", "timeline", "fault");
-      rule("scenario", THIRD, "frame", "timeline", "fault", "expect"); // catalogue interfaces only
-      rule("expect", THIRD, "frame", "timeline", "scenario");
+      rule("fault", THIRD, "frame", "timeline", "spec");
+      rule("pipeline", THIRD, "frame", "timeline", "fault", "spec");
+      rule("scenario", THIRD, "frame", "timeline", "spec", "fault", "expect"); // catalogue interfaces only
+      rule("expect", THIRD, "frame", "timeline", "spec", "scenario");
       rule("journal", THIRD, "frame", "timeline", "expect");
       rule("report", THIRD, "frame", "timeline", "expect", "journal");
       rule("proxy", EnumSet.allOf(Lib.class), "frame", "timeline", "fault", "pipeline");
-      rule("api", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "fault", "pipeline", "proxy",
+      rule("api", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "spec", "fault", "pipeline", "proxy",
           "scenario");
-      rule("runner", EnumSet.allOf(Lib.class), "frame", "timeline", "fault", "pipeline", "proxy", "expect",
+      rule("runner", EnumSet.allOf(Lib.class), "frame", "timeline", "spec", "fault", "pipeline", "proxy", "expect",
           "scenario", "journal", "report", "demo"); // all but cli and api
       rule("demo", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY));
       TABLE.put("cli", new Rule(Set.of(), EnumSet.allOf(Lib.class), true));

@@ -1,5 +1,9 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.ParamBinding;
+import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.SpecException;
+import io.wschaos.spec.Suggest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Collections;

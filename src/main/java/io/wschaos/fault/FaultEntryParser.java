@@ -1,5 +1,10 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.Durations;
+import io.wschaos.spec.ParamException;
+import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.SpecException;
+import io.wschaos.spec.Suggest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wschaos.frame.Direction;

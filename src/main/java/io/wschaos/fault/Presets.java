@@ -1,5 +1,8 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.Durations;
+import io.wschaos.spec.ParamException;
+import io.wschaos.spec.ParamBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

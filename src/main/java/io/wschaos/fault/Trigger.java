@@ -1,5 +1,6 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.ParamException;
 import io.wschaos.frame.Direction;
 import io.wschaos.timeline.MessageMatcher;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.wschaos.pipeline;
 
 import io.wschaos.fault.AttemptView;
-import io.wschaos.fault.Durations;
+import io.wschaos.spec.Durations;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FaultSpec;

@@ -1,5 +1,7 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.Durations;
+import io.wschaos.spec.ParamException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.Durations;
 import static io.wschaos.fault.DelayFaultTest.assertThrowsParam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

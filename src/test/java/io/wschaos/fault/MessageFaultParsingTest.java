@@ -1,5 +1,7 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.SpecException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

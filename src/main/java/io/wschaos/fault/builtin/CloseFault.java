@@ -3,7 +3,7 @@ package io.wschaos.fault.builtin;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.LinkPort;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.fault.Target;
 import io.wschaos.frame.CloseStatus;
 import io.wschaos.frame.Leg;

@@ -1,12 +1,12 @@
 package io.wschaos.fault.builtin;
 
-import io.wschaos.fault.Durations;
+import io.wschaos.spec.Durations;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FrameSelector;
 import io.wschaos.fault.FrameStage;
 import io.wschaos.fault.HoldQueue;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.fault.Scheduler;
 import io.wschaos.fault.StageOutput;
 import io.wschaos.fault.Unit;

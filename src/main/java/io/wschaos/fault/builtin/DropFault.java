@@ -5,7 +5,7 @@ import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FrameSelector;
 import io.wschaos.fault.FrameStage;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.fault.StageOutput;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.Direction;

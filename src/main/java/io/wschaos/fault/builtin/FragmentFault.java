@@ -3,7 +3,7 @@ package io.wschaos.fault.builtin;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FrameStage;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.BytesFrame;
 import io.wschaos.frame.Direction;

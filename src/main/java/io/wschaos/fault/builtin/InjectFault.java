@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.LinkPort;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.BytesFrame;
 import io.wschaos.frame.Direction;

@@ -1,4 +1,4 @@
-package io.wschaos.fault;
+package io.wschaos.spec;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package io.wschaos.fault;
+package io.wschaos.spec;
 
 /**
  * One thing wrong in a fault entry (or any spec the loader checks): where, by key path, and what

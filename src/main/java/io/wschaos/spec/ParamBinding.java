@@ -1,4 +1,4 @@
-package io.wschaos.fault;
+package io.wschaos.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;

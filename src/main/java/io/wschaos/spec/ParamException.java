@@ -1,4 +1,4 @@
-package io.wschaos.fault;
+package io.wschaos.spec;
 
 /**
  * A parameter value a fault or trigger cannot accept. {@code key} is the parameter's name relative

@@ -1,4 +1,4 @@
-package io.wschaos.fault;
+package io.wschaos.spec;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
