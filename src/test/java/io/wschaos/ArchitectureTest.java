@@ -82,7 +82,7 @@ class ArchitectureTest {
             + " the JDK and third-party libraries other than Vert.x and Netty)"),
         ImportRules.check("T.java", "package io.wschaos.timeline;\nimport io.wschaos.proxy.ProxyServer;\n"));
     assertEquals(
-        List.of("R.java:2 imports io.wschaos.cli.Main (package runner may import only frame, timeline, fault,"
+        List.of("R.java:2 imports io.wschaos.cli.Main (package runner may import only frame, timeline, spec, fault,"
             + " pipeline, proxy, expect, scenario, journal, report, demo, Vert.x, Netty, the JDK and"
             + " third-party libraries)"),
         ImportRules.check("R.java", "package io.wschaos.runner;\nimport io.wschaos.cli.Main;\n"));
