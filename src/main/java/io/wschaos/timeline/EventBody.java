@@ -106,6 +106,39 @@ public sealed interface EventBody {
     }
   }
 
+  /**
+   * The client process of a runner instance (the instance is the event's {@code client}).
+   *
+   * @param action spawned, stdout, stderr, truncated (output past the bound), exited
+   * @param code the exit code, with exited (null when killed by a signal)
+   * @param line one line of output, with stdout and stderr
+   */
+  record ClientProcess(String action, Long pid, Integer code, String line) implements EventBody {
+    public String kind() {
+      return "client";
+    }
+  }
+
+  /** The server process or builtin server: started, ready, stdout, stderr, truncated, stopped, exited, restarted. */
+  record ServerProcess(String action, Long pid, Integer code, String line) implements EventBody {
+    public String kind() {
+      return "server";
+    }
+  }
+
+  /**
+   * The verdict of one expectation, written when it became final (or at the end of the run).
+   *
+   * @param expectation the expectation's id (its name, or name#N when several share one)
+   * @param status pass, fail or undecided (a fail that says what was missing)
+   * @param evidence the {@code seq} of the events it rests on
+   */
+  record Verdict(String expectation, String status, String sentence, java.util.List<Long> evidence) implements EventBody {
+    public String kind() {
+      return "verdict";
+    }
+  }
+
   /** The link is gone on both legs: the end of its story, with the bytes it carried. */
   record Ended(long bytesToServer, long bytesToClient) implements EventBody {
     public String kind() {

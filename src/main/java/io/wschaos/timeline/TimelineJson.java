@@ -90,6 +90,15 @@ public final class TimelineJson {
                   .to("to", b.to()).num("message", b.message()).str("detail", b.detail()),
               i -> new Fault(i.str("fault"), i.str("name"), i.str("action"), i.to("to"),
                   i.optNum("message"), i.str("detail"))),
+          kind("client", EventBody.ClientProcess.class,
+              (b, o) -> o.str("action", b.action()).num("pid", b.pid()).num("code", b.code()).str("line", b.line()),
+              i -> new EventBody.ClientProcess(i.str("action"), i.optNum("pid"), i.optInt("code"), i.str("line"))),
+          kind("server", EventBody.ServerProcess.class,
+              (b, o) -> o.str("action", b.action()).num("pid", b.pid()).num("code", b.code()).str("line", b.line()),
+              i -> new EventBody.ServerProcess(i.str("action"), i.optNum("pid"), i.optInt("code"), i.str("line"))),
+          kind("verdict", EventBody.Verdict.class,
+              (b, o) -> o.str("expectation", b.expectation()).str("status", b.status()).str("sentence", b.sentence()).nums("evidence", b.evidence()),
+              i -> new EventBody.Verdict(i.str("expectation"), i.str("status"), i.str("sentence"), i.nums("evidence"))),
           kind("ended", Ended.class,
               (b, o) -> o.num("bytes_to_server", b.bytesToServer())
                   .num("bytes_to_client", b.bytesToClient()),
@@ -325,6 +334,17 @@ public final class TimelineJson {
       return this;
     }
 
+    Out nums(String field, List<Long> values) throws IOException {
+      if (values != null) {
+        g.writeArrayFieldStart(field);
+        for (Long v : values) {
+          g.writeNumber(v);
+        }
+        g.writeEndArray();
+      }
+      return this;
+    }
+
     Out headers(String field, Map<String, List<String>> headers) throws IOException {
       if (headers != null) {
         g.writeObjectFieldStart(field);
@@ -438,6 +458,24 @@ public final class TimelineJson {
         }
       }
       throw bad(field, "client or server", get(field));
+    }
+
+    List<Long> nums(String field) {
+      JsonNode v = get(field);
+      if (v == null) {
+        return null;
+      }
+      if (!v.isArray()) {
+        throw bad(field, "an array of numbers", v);
+      }
+      List<Long> out = new ArrayList<>(v.size());
+      for (JsonNode n : v) {
+        if (!n.canConvertToLong()) {
+          throw bad(field, "an array of numbers", v);
+        }
+        out.add(n.asLong());
+      }
+      return out;
     }
 
     List<String> strs(String field) {

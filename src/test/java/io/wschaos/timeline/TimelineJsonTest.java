@@ -118,11 +118,11 @@ class TimelineJsonTest {
   @Test
   void unknownKindsAreKeptAndWrittenBackUnchanged() {
     String line =
-        "{\"v\":1,\"seq\":4,\"t\":12.000,\"kind\":\"verdict\",\"link\":0,\"client\":1,\"phase\":\"run\","
+        "{\"v\":1,\"seq\":4,\"t\":12.000,\"kind\":\"annotation\",\"link\":0,\"client\":1,\"phase\":\"run\","
             + "\"expectation\":\"reconnect\",\"pass\":false,\"evidence\":[3,4]}";
     Event e = JsonlReader.parse(line);
     EventBody.Unknown u = assertInstanceOf(EventBody.Unknown.class, e.body());
-    assertEquals("verdict", e.kind());
+    assertEquals("annotation", e.kind());
     assertEquals(Map.of("expectation", "reconnect", "pass", false, "evidence", List.of(3, 4)), u.fields());
     assertEquals(line, TimelineJson.toLine(e));
   }
