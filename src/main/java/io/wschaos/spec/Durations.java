@@ -46,6 +46,12 @@ public final class Durations {
     return ms + "ms";
   }
 
+  /** µs as seconds with up to three decimals, for sentences: 3.004, 0.25, 6.206. */
+  public static String seconds(long micros) {
+    java.math.BigDecimal s = java.math.BigDecimal.valueOf(micros).movePointLeft(6).setScale(3, java.math.RoundingMode.HALF_UP);
+    return s.stripTrailingZeros().toPlainString();
+  }
+
   public static long micros(Duration d) {
     return d == null ? 0 : d.toNanos() / 1000;
   }
