@@ -357,7 +357,7 @@ public final class FaultEngine {
               link.pipeline(d).remove(a.spec.id());
             }
             Ctx ctx = a.contexts.remove(link.id());
-            if (ctx != null && link.isOpen()) {
+            if (ctx != null && !link.ended()) {
               fault.stop(link, ctx);
               ctx.record("stopped", null, 0, null);
             }
