@@ -35,4 +35,9 @@ public interface FaultContext {
 
   /** Adds {@code delta} bytes to what this link holds in {@code direction}; above the bound the source pauses. */
   void held(Direction direction, long delta);
+
+  /** The server process to restart, or null when wschaos did not start it (proxy mode). */
+  default ServerControl serverControl() {
+    return null;
+  }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -194,6 +195,7 @@ public final class FaultEngine {
     live.remove(link.id());
     for (Armed a : faults.values()) {
       a.links.remove(link.id());
+      a.contexts.remove(link.id());
     }
   }
 
@@ -357,7 +359,7 @@ public final class FaultEngine {
               link.pipeline(d).remove(a.spec.id());
             }
             Ctx ctx = a.contexts.remove(link.id());
-            if (ctx != null && link.isOpen()) {
+            if (ctx != null && !link.ended()) {
               fault.stop(link, ctx);
               ctx.record("stopped", null, 0, null);
             }
@@ -433,7 +435,8 @@ public final class FaultEngine {
     final FaultSpec spec;
     final int order;
     final Set<Integer> links = new LinkedHashSet<>();
-    final Map<Integer, Ctx> contexts = new HashMap<>();
+    // Written on the links' event loops (several threads), not under the engine's lock.
+    final Map<Integer, Ctx> contexts = new ConcurrentHashMap<>();
     Scheduler.Cancellable timer;
     ListenerStage listener;
     boolean active;

@@ -19,4 +19,12 @@ public interface LinkHandle extends LinkPort {
 
   /** Adds to the bytes held by stages in {@code direction}; the link pauses its source above the bound. */
   void held(Direction direction, long delta);
+
+  /**
+   * True once the link is over on both legs. A link can be neither open nor ended: one leg died and
+   * a blackhole keeps the other from hearing of it; a fault that ends there still acts on it.
+   */
+  default boolean ended() {
+    return !isOpen();
+  }
 }

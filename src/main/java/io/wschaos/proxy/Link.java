@@ -173,6 +173,11 @@ final class Link implements LinkHandle {
   }
 
   @Override
+  public boolean ended() {
+    return ended;
+  }
+
+  @Override
   public Scheduler scheduler() {
     return scheduler;
   }
@@ -419,14 +424,14 @@ final class Link implements LinkHandle {
       String mode = side.resetSeen ? "reset" : "fin";
       record(new EventBody.Abort(side.leg, side.leg.wire(), mode, null, null));
       Side other = side.other();
-      // A peer that said goodbye (sent its close) and left lets the other leg finish its own handshake.
-      if (!other.inactive && !side.closeReceived) {
-        if (pipeline(side.ingress).holdsLinkEnd()) {
-          other.pendingMirror = side.leg; // a blackhole lets no abort through while it lasts
-          other.pendingMirrorReset = side.resetSeen;
-        } else {
-          abort(other, side.resetSeen, "proxy", "mirrors the " + side.leg.wire() + "'s " + mode);
-        }
+      if (!other.inactive && pipeline(side.ingress).holdsLinkEnd()) {
+        // A blackhole lets no abort through while it lasts, nor the close it swallowed (so even a
+        // peer that said goodbye leaves the other leg waiting).
+        other.pendingMirror = side.leg;
+        other.pendingMirrorReset = side.resetSeen;
+      } else if (!other.inactive && !side.closeReceived) {
+        // A peer that said goodbye (sent its close) and left lets the other leg finish its own handshake.
+        abort(other, side.resetSeen, "proxy", "mirrors the " + side.leg.wire() + "'s " + mode);
       }
     }
     if (clientSide.inactive && serverSide.inactive) {
@@ -434,13 +439,25 @@ final class Link implements LinkHandle {
     }
   }
 
-  /** A fault left the chain: an abort a blackhole held back now goes through. */
+  /**
+   * A fault left the chain: an abort a blackhole held back now goes through, in a later turn of the
+   * loop, so that the ending fault acts first (a blackhole's {@code then}) and the mirror only
+   * reaches a leg that nothing else ended.
+   */
   void onPipelineChanged() {
+    if (clientSide.pendingMirror != null || serverSide.pendingMirror != null) {
+      clientSide.ctx.executor().execute(this::releaseHeldMirrors);
+    }
+  }
+
+  private void releaseHeldMirrors() {
     for (Side s : new Side[] {clientSide, serverSide}) {
-      if (s.pendingMirror != null && !s.inactive && !pipeline(s.other().ingress).holdsLinkEnd()) {
+      if (s.pendingMirror != null && !pipeline(s.other().ingress).holdsLinkEnd()) {
         Leg dead = s.pendingMirror;
         s.pendingMirror = null;
-        abort(s, s.pendingMirrorReset, "proxy", "mirrors the " + dead.wire() + "'s " + (s.pendingMirrorReset ? "reset" : "fin"));
+        if (!s.inactive && !s.closeSent) {
+          abort(s, s.pendingMirrorReset, "proxy", "mirrors the " + dead.wire() + "'s " + (s.pendingMirrorReset ? "reset" : "fin"));
+        }
       }
     }
   }

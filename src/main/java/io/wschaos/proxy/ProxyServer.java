@@ -12,6 +12,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
 import io.wschaos.frame.CloseStatus;
 import io.wschaos.frame.Leg;
 import io.wschaos.pipeline.FaultEngine;
@@ -28,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * other HTTP requests are forwarded as plain HTTP. Both are recorded on the timeline.
  */
 public final class ProxyServer {
+  /** Marks a connection a fault reset as it was accepted. */
+  private static final AttributeKey<Boolean> RESET_BY_FAULT = AttributeKey.valueOf("wschaos.resetByFault");
   private final Vertx vertx;
   private final ProxyOptions options;
   private final Timeline timeline;
@@ -103,7 +106,10 @@ public final class ProxyServer {
       int link = nextLinkNumber();
       timeline.record(link, clientNumber(), new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
       timeline.record(link, clientNumber(), new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
+      // Vert.x may hand over the connection after it has read the upgrade request, and serves that
+      // request even once the channel is closed: mark the connection so the request is ignored.
       var ch = NettyAccess.of(conn).channel();
+      ch.attr(RESET_BY_FAULT).set(Boolean.TRUE);
       ch.config().setOption(ChannelOption.SO_LINGER, 0);
       ch.close();
     }
@@ -147,6 +153,9 @@ public final class ProxyServer {
   }
 
   private void handle(HttpServerRequest request) {
+    if (NettyAccess.of(request).channel().hasAttr(RESET_BY_FAULT)) {
+      return; // reset on accept: the attempt is on the timeline already
+    }
     if (request.canUpgradeToWebSocket()) {
       handshakes.handle(request);
     } else {

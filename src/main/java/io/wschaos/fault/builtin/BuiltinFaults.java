@@ -21,8 +21,15 @@ public final class BuiltinFaults {
 
     // faults on links
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
+    c.register("abort", AbortFault.Params.class, AbortFault::new, "the TCP connection dies with no close frame (client sees 1006)");
+    c.register("blackhole", BlackholeFault.Params.class, BlackholeFault::new, "a half-open connection: nothing arrives, nothing closes");
+    c.register("idle_timeout", IdleTimeoutFault.Params.class, IdleTimeoutFault::new, "the link is cut after that long without traffic");
 
     // faults on the listener (connections and handshakes)
+    c.register("reject_handshake", RejectHandshakeFault.Params.class, RejectHandshakeFault::new, "a failed handshake (401, 403, 429, 503…)");
+    c.register("slow_handshake", SlowHandshakeFault.Params.class, SlowHandshakeFault::new, "a handshake answered late");
+    c.register("server_down", ServerDownFault.Params.class, ServerDownFault::new, "a deploy or crash window: connections reset, refused or answered 503");
+    c.register("restart_server", RestartServerFault.Params.class, RestartServerFault::new, "the real server process is stopped and started again");
 
     return c;
   }
