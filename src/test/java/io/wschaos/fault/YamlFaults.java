@@ -1,5 +1,6 @@
 package io.wschaos.fault;
 
+import io.wschaos.spec.SpecException;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,7 +1,7 @@
 package io.wschaos.fault.builtin;
 
 import io.wschaos.fault.LinkPort;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.frame.CloseStatus;
 import io.wschaos.frame.Leg;
 import java.util.Locale;

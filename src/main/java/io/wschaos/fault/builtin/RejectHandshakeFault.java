@@ -6,7 +6,7 @@ import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.HandshakeAction;
 import io.wschaos.fault.ListenerStage;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;

@@ -1,10 +1,10 @@
 package io.wschaos.fault.builtin;
 
-import io.wschaos.fault.Durations;
+import io.wschaos.spec.Durations;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.ListenerStage;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import io.wschaos.fault.ServerControl;
 import java.time.Duration;
 

@@ -7,7 +7,7 @@ import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.HandshakeAction;
 import io.wschaos.fault.LinkPort;
 import io.wschaos.fault.ListenerStage;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import java.util.List;
 import java.util.Map;
 

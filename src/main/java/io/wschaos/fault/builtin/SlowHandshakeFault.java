@@ -1,12 +1,12 @@
 package io.wschaos.fault.builtin;
 
 import io.wschaos.fault.AttemptView;
-import io.wschaos.fault.Durations;
+import io.wschaos.spec.Durations;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.HandshakeAction;
 import io.wschaos.fault.ListenerStage;
-import io.wschaos.fault.ParamException;
+import io.wschaos.spec.ParamException;
 import java.time.Duration;
 
 /** A handshake answered late: each upgrade request waits {@code by} before it is relayed to the server. */
