@@ -46,6 +46,7 @@ public final class FaultEngine {
   private int opens;
   private int attempts;
   private int instances = 1;
+  private long origin;
   private int order;
   private boolean refusing;
 
@@ -65,6 +66,15 @@ public final class FaultEngine {
     instances = n;
   }
 
+  /**
+   * Scenario time zero on the clock (µs): {@code at:} triggers count from it. A runner sets it when
+   * the proxy listens and the server is ready, before adding the scenario's faults; proxy mode
+   * leaves it at the clock's origin.
+   */
+  public synchronized void origin(long micros) {
+    origin = micros;
+  }
+
   public long seed() {
     return seed;
   }
@@ -82,7 +92,7 @@ public final class FaultEngine {
     if (t.immediate()) {
       fireGlobal(a);
     } else if (t.at() != null) {
-      a.timer = clock.schedule(Durations.micros(t.at()) - clock.nowMicros(), () -> fireAt(a));
+      a.timer = clock.schedule(origin + Durations.micros(t.at()) - clock.nowMicros(), () -> fireAt(a));
     } else if (t.on() instanceof Trigger.MessageOn m) {
       for (LinkHandle l : live.values()) {
         tap(a, m, l);
