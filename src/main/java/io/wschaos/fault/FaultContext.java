@@ -33,6 +33,12 @@ public interface FaultContext {
   /** Records a {@code fault} event: what the fault did ({@code action}) to which message. */
   void record(String action, Direction direction, long messageId, String detail);
 
+  /**
+   * Holds the sending leg of {@code direction} back (it stops reading) while {@code on}, whatever
+   * the byte count: a stall with a small {@code max_bytes} presses before the link's own bound.
+   */
+  void holdBack(Direction direction, boolean on);
+
   /** Adds {@code delta} bytes to what this link holds in {@code direction}; above the bound the source pauses. */
   void held(Direction direction, long delta);
 

@@ -521,6 +521,13 @@ public final class FaultEngine {
     }
 
     @Override
+    public void holdBack(Direction direction, boolean on) {
+      if (link != null) {
+        link.holdBack(direction, on);
+      }
+    }
+
+    @Override
     public void held(Direction direction, long delta) {
       if (link != null) {
         link.held(direction, delta);

@@ -17,6 +17,9 @@ public interface LinkHandle extends LinkPort {
   /** Runs {@code task} on the link's event loop (at once when already there). */
   void execute(Runnable task);
 
+  /** Pauses (on) or releases (off) {@code direction}'s source on a fault's request; claims are counted. */
+  void holdBack(Direction direction, boolean on);
+
   /** Adds to the bytes held by stages in {@code direction}; the link pauses its source above the bound. */
   void held(Direction direction, long delta);
 

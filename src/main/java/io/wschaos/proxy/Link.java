@@ -67,6 +67,7 @@ final class Link implements LinkHandle {
     boolean readPaused;
     boolean holdPaused;
     long held;
+    int holdBackClaims;
     // a message being assembled into a unit for the fault pipeline
     List<Frame> unitFrames;
     boolean rawMessage;
@@ -388,11 +389,24 @@ final class Link implements LinkHandle {
   public void held(Direction direction, long delta) {
     Side source = direction == Direction.TO_SERVER ? clientSide : serverSide;
     source.held += delta;
-    if (source.held > HOLD_BOUND_BYTES && !source.holdPaused) {
-      source.holdPaused = true;
-      updateAutoRead(source);
-    } else if (source.held <= HOLD_BOUND_BYTES / 2 && source.holdPaused) {
-      source.holdPaused = false;
+    updateHoldPause(source);
+  }
+
+  @Override
+  public void holdBack(Direction direction, boolean on) {
+    Side source = direction == Direction.TO_SERVER ? clientSide : serverSide;
+    source.holdBackClaims = Math.max(0, source.holdBackClaims + (on ? 1 : -1));
+    updateHoldPause(source);
+  }
+
+  /** Past the bound the source pauses; it reads again once held bytes fall to half the bound. */
+  private static void updateHoldPause(Side source) {
+    boolean pause =
+        source.holdBackClaims > 0
+            || source.held > HOLD_BOUND_BYTES
+            || source.holdPaused && source.held > HOLD_BOUND_BYTES / 2;
+    if (pause != source.holdPaused) {
+      source.holdPaused = pause;
       updateAutoRead(source);
     }
   }

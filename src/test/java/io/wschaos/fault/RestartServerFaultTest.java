@@ -76,6 +76,10 @@ class RestartServerFaultTest {
       h.held(d, delta);
     }
 
+    public void holdBack(Direction d, boolean on) {
+      h.holdBack(d, on);
+    }
+
     public ServerControl serverControl() {
       return server;
     }

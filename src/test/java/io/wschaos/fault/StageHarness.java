@@ -139,6 +139,14 @@ public final class StageHarness implements FaultContext {
     recorded.add(new Recorded(action, d, messageId, detail));
   }
 
+  /** Outstanding hold-back claims (a stall past max_bytes). */
+  public int holdBacks;
+
+  @Override
+  public void holdBack(Direction d, boolean on) {
+    holdBacks += on ? 1 : -1;
+  }
+
   @Override
   public void held(Direction d, long delta) {
     held += delta;

@@ -91,6 +91,11 @@ final class FakeLink implements LinkHandle {
   }
 
   @Override
+  public void holdBack(Direction direction, boolean on) {
+    actions.add("holdBack " + direction.wire() + " " + on);
+  }
+
+  @Override
   public void held(Direction direction, long delta) {
     held += delta;
   }

@@ -71,9 +71,8 @@ public final class StallFault implements Fault {
       queue.add(unit, null);
       bytes += unit.size();
       if (bytes > p.max_bytes() && !pressing) {
-        // Below the link's own bound: claim all of it, so the link pauses the source now.
         pressing = true;
-        ctx.held(direction, LINK_BOUND_BYTES);
+        ctx.holdBack(direction, true); // past max_bytes the sender waits, nothing is dropped
       }
     }
 
@@ -93,7 +92,7 @@ public final class StallFault implements Fault {
       bytes = 0;
       if (pressing) {
         pressing = false;
-        ctx.held(direction, -LINK_BOUND_BYTES);
+        ctx.holdBack(direction, false);
       }
     }
   }
