@@ -514,6 +514,9 @@ public final class FaultEngine {
 
     @Override
     public void record(String action, Direction direction, long messageId, String detail) {
+      if (link != null && direction != null && messageId > 0) {
+        link.touched(direction, messageId);
+      }
       timeline.record(
           link(),
           link == null ? 0 : link.client(),

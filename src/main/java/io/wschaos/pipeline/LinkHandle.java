@@ -17,6 +17,9 @@ public interface LinkHandle extends LinkPort {
   /** Runs {@code task} on the link's event loop (at once when already there). */
   void execute(Runnable task);
 
+  /** A fault touched message {@code id} going {@code direction}: its egress will be recorded. */
+  default void touched(Direction direction, long id) {}
+
   /** Pauses (on) or releases (off) {@code direction}'s source on a fault's request; claims are counted. */
   void holdBack(Direction direction, boolean on);
 

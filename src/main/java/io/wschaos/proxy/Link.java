@@ -71,6 +71,8 @@ final class Link implements LinkHandle {
     // a message being assembled into a unit for the fault pipeline
     List<Frame> unitFrames;
     boolean rawMessage;
+    /** Ids of messages toward this leg that a fault touched, and copies already out, for egress events. */
+    java.util.Map<Long, Integer> touched;
     Leg pendingMirror;
     boolean pendingMirrorReset;
     ScheduledFuture<?> closingTimer;
@@ -288,6 +290,13 @@ final class Link implements LinkHandle {
 
   /** The end of a direction's chain: what the faults let through goes to {@code to}'s socket. */
   private void egress(Side to, Unit unit) {
+    if (to.touched != null && unit.id() > 0 && unit.isData()) {
+      Integer copies = to.touched.get(unit.id());
+      if (copies != null) {
+        to.touched.put(unit.id(), copies + 1);
+        record(new EventBody.Egress(unit.direction(), unit.id(), copies));
+      }
+    }
     for (Frame f : unit.frames()) {
       if (f.opcode() == Opcode.CLOSE) {
         if (!to.inactive && !to.closeSent) {
@@ -390,6 +399,20 @@ final class Link implements LinkHandle {
     Side source = direction == Direction.TO_SERVER ? clientSide : serverSide;
     source.held += delta;
     updateHoldPause(source);
+  }
+
+  @Override
+  public void touched(Direction direction, long id) {
+    Side to = direction == Direction.TO_SERVER ? serverSide : clientSide;
+    if (to.touched == null) {
+      to.touched = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Integer> eldest) {
+          return size() > 10_000; // bounded: old ids cannot come back
+        }
+      };
+    }
+    to.touched.putIfAbsent(id, 0);
   }
 
   @Override

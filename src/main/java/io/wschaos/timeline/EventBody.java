@@ -139,6 +139,20 @@ public sealed interface EventBody {
     }
   }
 
+  /**
+   * A message a fault touched (delayed, reordered, duplicated, corrupted…) left the proxy: its
+   * egress, so reports and expectations see when it really arrived. Untouched messages leave as
+   * they came and have no egress event.
+   *
+   * @param id the message's id (as on its {@code message} event)
+   * @param copy 0 for the message itself, 1, 2… for the copies a duplicate fault sent
+   */
+  record Egress(Direction to, long id, int copy) implements EventBody {
+    public String kind() {
+      return "egress";
+    }
+  }
+
   /** The link is gone on both legs: the end of its story, with the bytes it carried. */
   record Ended(long bytesToServer, long bytesToClient) implements EventBody {
     public String kind() {

@@ -99,6 +99,9 @@ public final class TimelineJson {
           kind("verdict", EventBody.Verdict.class,
               (b, o) -> o.str("expectation", b.expectation()).str("status", b.status()).str("sentence", b.sentence()).nums("evidence", b.evidence()),
               i -> new EventBody.Verdict(i.str("expectation"), i.str("status"), i.str("sentence"), i.nums("evidence"))),
+          kind("egress", EventBody.Egress.class,
+              (b, o) -> o.to("to", b.to()).num("id", b.id()).num("copy", b.copy()),
+              i -> new EventBody.Egress(i.to("to"), i.num("id"), i.int32("copy"))),
           kind("ended", Ended.class,
               (b, o) -> o.num("bytes_to_server", b.bytesToServer())
                   .num("bytes_to_client", b.bytesToClient()),

@@ -40,6 +40,17 @@ class CoreFaultsSocketTest {
       for (long ms : late) {
         assertTrue(ms >= 100 && ms < 100 + 250, "a round trip took " + ms + " ms; the delay is 100 ms one way (generous upper bound for a busy machine)");
       }
+      // Each delayed message has an egress event at least 100 ms after its ingress.
+      var events = rig.timeline.events();
+      var egress = events.stream().filter(e -> e.body() instanceof EventBody.Egress).toList();
+      assertEquals(20, egress.size(), "one egress per delayed message");
+      for (var out : egress) {
+        long id = ((EventBody.Egress) out.body()).id();
+        var in = events.stream()
+            .filter(e -> e.body() instanceof EventBody.Message m && m.to() == io.wschaos.frame.Direction.TO_CLIENT && m.id() == id)
+            .findFirst().orElseThrow();
+        assertTrue(out.t() - in.t() >= 100_000, "message " + id + " left " + (out.t() - in.t()) + " µs after it came");
+      }
     }
   }
 

@@ -41,6 +41,7 @@ final class Samples {
             new EventBody.ClientProcess("exited", null, 1, null),
             new EventBody.ServerProcess("stdout", null, null, "listening on 9000"),
             new EventBody.Verdict("reconnect", "fail", "expected a reconnect within 3 s (±0.25 s) after close 1001 at 3.004 s; none came", java.util.List.of(12L, 15L)),
+            new EventBody.Egress(Direction.TO_CLIENT, 41, 0),
             new EventBody.Ended(12_345, 678_901),
             new EventBody.Http("GET", "/token?ttl=5s", 200, 1_234),
             new EventBody.Gap(17),
