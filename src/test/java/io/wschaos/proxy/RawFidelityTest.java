@@ -230,4 +230,61 @@ class RawFidelityTest {
     assertEquals(new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8),
         VertxRelayTest.bodies(proxy, EventBody.Close.class).get(0).reason());
   }
+
+  // ---- every way a link ends leaves nothing behind ----
+
+  @Test
+  void everyWayALinkEndsLeavesNoLiveLinkAndOneEndedEventPerOpenedLink() throws Exception {
+    // 1: the client closes, the server echoes late and closes TCP first.
+    VertxLink one = vertxLink();
+    closeCleanly(one);
+
+    // 2: the server closes; the client echoes (through the proxy), the server closes TCP.
+    VertxLink two = vertxLink();
+    CompletableFuture<Short> twoClosed = new CompletableFuture<>();
+    two.client().closeHandler(v -> twoClosed.complete(two.client().closeStatusCode()));
+    two.server().sendClose(4001, "token expired");
+    assertEquals(4001, two.server().readFrame().closeCode(), "the client's echo at the server");
+    two.server().closeTcp();
+    assertEquals((short) 4001, twoClosed.get(5, TimeUnit.SECONDS));
+
+    // 3 and 4: the client resets; the server leaves with a FIN.
+    RawLink three = rawLink();
+    three.client().reset();
+    assertEquals(EndKind.RESET, three.server().awaitEnd(WAIT).kind());
+    RawLink four = rawLink();
+    four.server().closeTcp();
+    assertEquals(EndKind.FIN, four.client().awaitEnd(WAIT).kind());
+
+    // 5: the client breaks the protocol: 1002 to it, 1001 to the server, which echoes and leaves.
+    RawLink five = rawLink();
+    five.client().send(RawWebSocket.TEXT, true, "unmasked".getBytes(StandardCharsets.UTF_8), false);
+    assertEquals(1002, five.client().readFrame().closeCode());
+    RawFrame goingAway = five.server().readFrame();
+    assertEquals(1001, goingAway.closeCode());
+    five.server().send(RawWebSocket.CLOSE, true, goingAway.payload());
+    five.server().closeTcp();
+    assertEquals(EndKind.FIN, five.client().awaitEnd(WAIT).kind());
+
+    // 6: the server refuses the handshake: an attempt that never opens.
+    Future<WebSocket> six = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxy.port()).setURI("/"));
+    upstream.reject(WAIT, 503, "later", "Retry-After: 3");
+    assertEquals(503, ((io.vertx.core.http.UpgradeRejectedException) Waits.failure(six)).getStatus());
+
+    // 7: the client leaves before the server answers; the proxy then drops the upstream connection.
+    try (java.net.Socket leaver = new java.net.Socket("127.0.0.1", proxy.port())) {
+      leaver.getOutputStream().write(("GET /leaving HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      leaver.getOutputStream().flush();
+      Waits.until(() -> VertxRelayTest.bodies(proxy, EventBody.Attempt.class).size() == 7, WAIT, () -> "attempt 7");
+    }
+    Waits.sleep(100); // the client is gone before the server answers
+    RawWebSocket seven = upstream.accept(WAIT);
+    End sevenEnd = seven.awaitEnd(WAIT);
+    assertEquals(List.of(), sevenEnd.framesBefore(), "nothing relayed to an upstream whose client left");
+
+    // The ledger (after each test) checks the rest: no live link, attempts 1..7, one ended per opened link.
+    List<Integer> opened = proxy.timeline().events().stream().filter(e -> e.body() instanceof EventBody.Open).map(e -> e.link()).toList();
+    assertEquals(List.of(1, 2, 3, 4, 5), opened, () -> "links that opened\n" + LinkLedger.tail(proxy.timeline()));
+  }
 }

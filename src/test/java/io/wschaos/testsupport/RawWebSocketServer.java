@@ -52,6 +52,26 @@ public final class RawWebSocketServer implements Closeable {
     return new RawWebSocket(s, in, false, request);
   }
 
+  /**
+   * Accepts the next connection, reads its request and refuses it with {@code status}, the given
+   * extra header lines ("Name: value") and {@code body}, then closes it. Returns the request.
+   */
+  public RawWebSocket.HttpHead reject(Duration timeout, int status, String body, String... headerLines) throws IOException {
+    try (Socket s = acceptTcp(timeout)) {
+      RawWebSocket.HttpHead request = RawWebSocket.readHead(new BufferedInputStream(s.getInputStream()));
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      StringBuilder response = new StringBuilder("HTTP/1.1 " + status + " Refused\r\n");
+      for (String h : headerLines) {
+        response.append(h).append("\r\n");
+      }
+      response.append("Content-Length: ").append(b.length).append("\r\nConnection: close\r\n\r\n");
+      s.getOutputStream().write(response.toString().getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().write(b);
+      s.getOutputStream().flush();
+      return request;
+    }
+  }
+
   /** Accepts the next TCP connection within {@code timeout} and does nothing else with it. */
   public Socket acceptTcp(Duration timeout) throws IOException {
     listener.setSoTimeout((int) timeout.toMillis());
