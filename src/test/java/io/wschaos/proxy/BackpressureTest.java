@@ -15,6 +15,7 @@ import io.wschaos.testsupport.RawWebSocket;
 import io.wschaos.testsupport.RawWebSocket.RawFrame;
 import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ class BackpressureTest {
     try (RawWebSocket client = RawWebSocket.connect(proxy.port(), "/flood", s -> {
       try {
         s.setReceiveBufferSize(64 * 1024); // a small kernel window, so that the proxy's own queue fills early
-      } catch (java.net.SocketException e) {
+      } catch (SocketException e) {
         throw new IllegalStateException(e);
       }
     })) {

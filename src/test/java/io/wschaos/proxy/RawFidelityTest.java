@@ -4,11 +4,13 @@ import static io.wschaos.proxy.Waits.WAIT;
 import static io.wschaos.proxy.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -21,6 +23,7 @@ import io.wschaos.testsupport.RawWebSocketServer;
 import io.wschaos.timeline.EventBody;
 import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -110,7 +113,7 @@ class RawFidelityTest {
     server.send(RawWebSocket.TEXT, true, atServer.payload());
     RawFrame atClient = rawClient.readFrame();
     assertEquals("hi", atClient.text());
-    assertTrue(!atClient.masked(), "the proxy does not mask what it sends the client");
+    assertFalse(atClient.masked(), "the proxy does not mask what it sends the client");
     return new RawLink(rawClient, server);
   }
 
@@ -158,7 +161,7 @@ class RawFidelityTest {
     assertEquals(RawWebSocket.CLOSE, close.opcode(), () -> "the upstream got " + close);
     assertArrayEquals(RawWebSocket.closePayload(4000, reason), close.payload(), "close payload: code and reason bytes");
     Waits.sleep(LATE_MS);
-    assertTrue(!closedAtMs.isDone(), () -> "the client's close completed after " + closedAtMs.join()
+    assertFalse(closedAtMs.isDone(), () -> "the client's close completed after " + closedAtMs.join()
         + " ms, before the server echoed: the proxy answered for the server");
     link.server().send(RawWebSocket.CLOSE, true, close.payload());
     link.server().closeTcp(); // the server closes the TCP connection first (RFC 6455 7.1.1)
@@ -269,10 +272,10 @@ class RawFidelityTest {
     // 6: the server refuses the handshake: an attempt that never opens.
     Future<WebSocket> six = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxy.port()).setURI("/"));
     upstream.reject(WAIT, 503, "later", "Retry-After: 3");
-    assertEquals(503, ((io.vertx.core.http.UpgradeRejectedException) Waits.failure(six)).getStatus());
+    assertEquals(503, ((UpgradeRejectedException) Waits.failure(six)).getStatus());
 
     // 7: the client leaves before the server answers; the proxy then drops the upstream connection.
-    try (java.net.Socket leaver = new java.net.Socket("127.0.0.1", proxy.port())) {
+    try (Socket leaver = new Socket("127.0.0.1", proxy.port())) {
       leaver.getOutputStream().write(("GET /leaving HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       leaver.getOutputStream().flush();

@@ -3,6 +3,7 @@ package io.wschaos.proxy;
 import static io.wschaos.proxy.Waits.WAIT;
 import static io.wschaos.proxy.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -207,7 +208,7 @@ class ScaleAndLimitsTest {
     Waits.until(() -> healthy.stream().allMatch(c -> c.received == c.sent), WAIT, () -> "every healthy echo back");
     for (Chatter c : healthy) {
       assertEquals(List.of(), c.wrong, () -> c.prefix + " echoes out of order or lost");
-      assertTrue(!c.ws.isClosed(), () -> c.prefix + " was closed");
+      assertFalse(c.ws.isClosed(), () -> c.prefix + " was closed");
     }
     List<Future<Void>> closing = new ArrayList<>();
     healthy.forEach(c -> closing.add(c.ws.close()));

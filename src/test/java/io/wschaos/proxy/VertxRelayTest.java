@@ -28,6 +28,7 @@ import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -319,7 +320,7 @@ class VertxRelayTest {
       reader.start();
       return s;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
