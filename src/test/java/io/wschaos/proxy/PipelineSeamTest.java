@@ -113,6 +113,7 @@ class PipelineSeamTest {
    * echoes; returns the frames sent, described as the stages, server and client describe them.
    */
   private static List<String> sendBatch(WebSocket ws, String name, List<String> atClient) {
+    int echoedBefore = atClient.size();
     List<String> frames = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       ws.writeTextMessage(name + " " + i);
@@ -124,7 +125,7 @@ class PipelineSeamTest {
     ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("β-"), false));
     ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("γ"), true));
     frames.addAll(List.of("text(more) " + name + " α-", "continuation(more) β-", "continuation(fin) γ"));
-    int expected = atClient.size() + frames.size();
+    int expected = echoedBefore + frames.size();
     Waits.until(() -> atClient.size() >= expected, WAIT, () -> name + ": " + atClient.size() + " of " + expected + " echoed frames");
     return frames;
   }
