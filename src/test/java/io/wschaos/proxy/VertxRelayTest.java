@@ -408,10 +408,16 @@ class VertxRelayTest {
     assertEquals(200, get.status());
     assertEquals("yes", get.headers().get("X-Upstream"));
     assertEquals("http:GET:/token?ttl=5s:", get.body());
+    MultiMap getAtServer = upstream.handshakeHeaders.get(0);
+    assertEquals(List.of(), getAtServer.getAll("Transfer-Encoding"), () -> "a GET without a body gains none: " + getAtServer);
+    assertEquals(List.of(), getAtServer.getAll("Content-Length"), () -> "GET headers at the server: " + getAtServer);
 
     Reply post = send(HttpMethod.POST, "/negotiate", Buffer.buffer("{\"n\":1} ✓"));
     assertEquals(200, post.status());
     assertEquals("http:POST:/negotiate:{\"n\":1} ✓", post.body());
+    MultiMap postAtServer = upstream.handshakeHeaders.get(1);
+    assertEquals(List.of(String.valueOf("{\"n\":1} ✓".getBytes(StandardCharsets.UTF_8).length)), postAtServer.getAll("Content-Length"),
+        () -> "POST headers at the server: " + postAtServer);
 
     Waits.until(() -> bodies(EventBody.Http.class).size() == 2, WAIT, () -> LinkLedger.tail(proxy.timeline()));
     List<EventBody.Http> recorded = bodies(EventBody.Http.class);
