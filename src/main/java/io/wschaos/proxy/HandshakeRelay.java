@@ -3,6 +3,7 @@ package io.wschaos.proxy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -178,6 +179,11 @@ final class HandshakeRelay {
                         }
                         up.frameHandler(null);
                         Link link = new Link(linkId, clientNo, proxy.timeline(), clientLeg, serverLeg, proxy.faults(), proxy.nextOrdinal(clientNo), proxy::unregister);
+                        // The documented per-leg write-queue bound; Netty's default (64 KiB) applies otherwise.
+                        int q = proxy.options().writeQueueBytes();
+                        WriteBufferWaterMark mark = new WriteBufferWaterMark(q / 2, q);
+                        clientLeg.context().channel().config().setWriteBufferWaterMark(mark);
+                        upCtx.channel().config().setWriteBufferWaterMark(mark);
                         link.keepAlive(ws, up);
                         proxy.register(link);
                         proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));

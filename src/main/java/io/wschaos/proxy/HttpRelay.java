@@ -45,6 +45,10 @@ final class HttpRelay {
                   creq.headers().add(h.getKey(), h.getValue());
                 }
               }
+              if (req.getHeader("Content-Length") == null && !hasBody(req)) {
+                req.resume(); // no body (RFC 9112 6.3): send none, since send(req) would add a chunked one
+                return creq.send();
+              }
               if (req.getHeader("Content-Length") == null && hasBody(req)) {
                 creq.setChunked(true);
               }

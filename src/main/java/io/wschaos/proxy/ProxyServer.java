@@ -197,6 +197,11 @@ public final class ProxyServer {
     links.remove(link.id());
   }
 
+  /** The live link numbered {@code id}, or null; tests in this package reach a link's pipelines through it. */
+  Link link(int id) {
+    return links.get(id);
+  }
+
   /** Links open right now. */
   public int liveLinks() {
     return links.size();

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,11 +16,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A real Vert.x upstream for relay tests: echoes every data frame as it came (type and FIN kept),
  * and obeys a few text commands: {@code close CODE REASON}, {@code fragment}, {@code handshake}.
+ * It remembers what it received: request URIs and headers, data frames, close codes.
  */
 final class EchoUpstream {
+  /** A data frame as the upstream received it. */
+  record Seen(WebSocketFrameType type, boolean fin, byte[] data) {
+    @Override
+    public String toString() {
+      return type + (fin ? "(fin)" : "(more)") + " " + data.length + " bytes";
+    }
+  }
+
   final HttpServer server;
   final List<String> closes = new CopyOnWriteArrayList<>();
   final List<MultiMap> handshakeHeaders = new CopyOnWriteArrayList<>();
+  /** The request URI (path and query) of every request, upgrade or not, in order. */
+  final List<String> uris = new CopyOnWriteArrayList<>();
+  final List<Seen> frames = new CopyOnWriteArrayList<>();
   volatile int rejectStatus;
 
   private EchoUpstream(HttpServer server) {
@@ -40,6 +53,7 @@ final class EchoUpstream {
     s.requestHandler(
         req -> {
           up.handshakeHeaders.add(req.headers());
+          up.uris.add(req.uri());
           if (up.rejectStatus != 0) {
             req.response()
                 .setStatusCode(up.rejectStatus)
@@ -65,6 +79,9 @@ final class EchoUpstream {
   private void serve(ServerWebSocket ws, String uri) {
     ws.frameHandler(
         f -> {
+          if (f.isText() || f.isBinary() || f.isContinuation()) {
+            frames.add(new Seen(f.type(), f.isFinal(), f.binaryData().getBytes()));
+          }
           switch (f.type()) {
             case TEXT -> {
               String t = f.textData();
