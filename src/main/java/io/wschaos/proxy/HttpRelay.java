@@ -74,7 +74,14 @@ final class HttpRelay {
   }
 
   private void relayResponse(HttpServerRequest req, HttpClientResponse resp, long start) {
-    HttpServerResponse out = req.response().setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
+    HttpServerResponse out = req.response();
+    if (out.closed() || out.ended()) {
+      // The client hung up while the upstream answered: nobody to give the reply to.
+      resp.request().reset();
+      proxy.timeline().record(0, proxy.clientNumber(), new EventBody.Http(req.method().name(), req.path(), 499, proxy.timeline().now() - start));
+      return;
+    }
+    out.setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
     String connection = resp.getHeader("Connection");
     for (Map.Entry<String, String> h : resp.headers()) {
       if (HeaderPolicy.forwards(h.getKey(), connection)) {
