@@ -54,7 +54,10 @@ class FeedServerTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     wsClient = vertx.createWebSocketClient();
-    httpClient = vertx.createHttpClient();
+    // One connection per request: with a pooled keep-alive connection, about one run in three saw
+    // the second request of a test (a 400 after a 200) never answered on Vert.x 5.0.7; a fresh
+    // connection per request never did (5 runs of 22 tests).
+    httpClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterEach
@@ -514,11 +517,15 @@ class FeedServerTest {
   }
 
   private int httpStatus(FeedServer server, HttpMethod method, String uri) throws Exception {
-    return httpClient
-        .request(method, server.port(), "127.0.0.1", uri)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .await(5, TimeUnit.SECONDS);
+    try {
+      return httpClient
+          .request(method, server.port(), "127.0.0.1", uri)
+          .compose(req -> req.send())
+          .compose(resp -> resp.body().map(b -> resp.statusCode()))
+          .await(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(method + " " + uri + " got no answer within 5 s", e);
+    }
   }
 
   private static long seq(String dataMessage) {
