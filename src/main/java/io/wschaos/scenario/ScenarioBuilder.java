@@ -118,7 +118,7 @@ final class ScenarioBuilder {
       }
     }
     if (proxy != null && proxy.idleTimeout() != null) {
-      faults.addAll(idleTimeout(proxy.idleTimeout()));
+      faults.addAll(idleTimeout(top.path("proxy").path("idle_timeout").asText()));
     }
     duplicateFaultIds(faultEntries);
     List<ExpectationSpec> expect = expect(top.get("expect"), defaultsFile);
@@ -402,10 +402,13 @@ final class ScenarioBuilder {
     return new ProxySpec(o.has("idle_timeout") ? positiveDuration(o.get("idle_timeout"), "proxy.idle_timeout") : null);
   }
 
-  /** {@code proxy.idle_timeout: 60s} is an {@code idle_timeout} fault entry for the whole run, id {@code proxy.idle_timeout}. */
-  private List<FaultSpec> idleTimeout(Duration idle) {
+  /**
+   * {@code proxy.idle_timeout: 60s} is the fault entry {@code {idle_timeout: {idle: 60s}}} for the
+   * whole run, id {@code proxy.idle_timeout}; {@code idle} as written.
+   */
+  private List<FaultSpec> idleTimeout(String idle) {
     ObjectNode entry = F.objectNode();
-    entry.putObject("idle_timeout").put("idle", Durations.format(idle));
+    entry.putObject("idle_timeout").put("idle", idle);
     try {
       return faultParser.parse(entry, "proxy", "proxy.idle_timeout");
     } catch (SpecException e) {

@@ -83,7 +83,7 @@ class ScenarioLoaderTest {
     assertEquals(sha256Seed("baseline"), s.seed(), "the seed derives from the name");
     assertTrue(s.seed() >= 0);
     assertEquals(1, s.client().instances());
-    assertNull(s.client().command(), "no client: wschaos run --client gives it");
+    assertTrue(s.client().fromCommandLine(), "no client: wschaos run --client gives it");
     assertFalse(s.client().external());
     assertEquals(Tolerance.DEFAULT, s.tolerance());
     assertEquals(Messages.NONE, s.messages());
