@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * problem of the entry before failing.
  */
 public final class FaultEntryParser {
-  static final Set<String> TRIGGER_KEYS = Set.of("id", "at", "on", "after", "for", "link", "every", "probability", "client");
+  /** The keys of an entry that say when and where, besides its one fault name. */
+  public static final Set<String> TRIGGER_KEYS = Set.of("id", "at", "on", "after", "for", "link", "every", "probability", "client");
   private static final Set<String> ON_KEYS = Set.of("open", "all_open", "attempt", "message");
   private static final Set<String> MESSAGE_KEYS = Set.of("to", "nth", "match", "link");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*");

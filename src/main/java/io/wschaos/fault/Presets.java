@@ -102,6 +102,12 @@ public final class Presets {
     return PRESETS.keySet();
   }
 
+  /** The parameter record of preset {@code name} (for the scenario schema), or null. */
+  public static Class<?> params(String name) {
+    Preset<?> p = PRESETS.get(name);
+    return p == null ? null : p.params();
+  }
+
   /** The plain entries {@code name} stands for, as (fault name, parameters) pairs. */
   static List<Part> expand(String name, JsonNode params, String path) {
     return expandWith(PRESETS.get(name), params, path);

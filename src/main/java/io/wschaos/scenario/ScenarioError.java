@@ -1,0 +1,23 @@
+package io.wschaos.scenario;
+
+/**
+ * One thing wrong in a scenario file, located: {@code file:line:column: key.path: message}
+ * (DESIGN.md, Scenario files). {@code line} and {@code column} are 1-based; 0 when the error is
+ * about a file or folder as a whole (an empty suite), and then only {@code file: message} prints.
+ *
+ * @param path the key path ({@code faults[1].close.code}; indexes 0-based), or "" for the whole file
+ */
+public record ScenarioError(String file, int line, int column, String path, String message) {
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(file);
+    if (line > 0) {
+      b.append(':').append(line).append(':').append(column);
+    }
+    b.append(": ");
+    if (!path.isEmpty()) {
+      b.append(path).append(": ");
+    }
+    return b.append(message).toString();
+  }
+}

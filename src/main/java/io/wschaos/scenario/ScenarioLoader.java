@@ -1,0 +1,253 @@
+package io.wschaos.scenario;
+
+import io.wschaos.expect.ExpectationCatalog;
+import io.wschaos.fault.FaultCatalog;
+import io.wschaos.fault.FaultEntryParser;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads scenario files and suites (folders) into validated {@link Scenario}s, with every error of
+ * every file located as {@code file:line:column: key.path: message}.
+ *
+ * <p>Locations: each file is streamed through Jackson's YAML parser into a tree while the line and
+ * column of every key and value are kept by key path ({@link LocatedYaml}); problems found later by
+ * key path alone — by {@link FaultEntryParser}, the expectation catalogue or the cross-field rules —
+ * are located by looking their path up (or its nearest enclosing node).
+ *
+ * <p>Suites: a folder is read recursively (*.yaml and *.yml, except wschaos.yaml). A scenario gets
+ * the top-level keys it lacks from the wschaos.yaml files of its folder and the folders above it, up
+ * to the folder named on the command line, the nearest winning; errors in keys that came from a
+ * wschaos.yaml are located in that file.
+ */
+public final class ScenarioLoader {
+  /** The shared settings file of a suite folder. */
+  public static final String SUITE_FILE = "wschaos.yaml";
+
+  private final FaultEntryParser faults;
+  private final ExpectationCatalog expectations;
+
+  public ScenarioLoader(FaultCatalog faults, ExpectationCatalog expectations) {
+    this.faults = new FaultEntryParser(faults);
+    this.expectations = expectations;
+  }
+
+  /**
+   * What {@link #load} found: the valid scenarios, every error (in file order, each once), and how
+   * many scenario files were read.
+   */
+  public record Loaded(List<Scenario> scenarios, List<ScenarioError> errors, int files) {
+    public boolean ok() {
+      return errors.isEmpty();
+    }
+  }
+
+  /** Reads files and folders (suites); never throws for bad input, which is in {@link Loaded#errors()}. */
+  public Loaded load(List<Path> paths) {
+    Run run = new Run();
+    for (Path p : paths) {
+      run.path(p);
+    }
+    if (run.files == 0 && run.errors.isEmpty()) {
+      run.errors.add(new ScenarioError(paths.isEmpty() ? "wschaos" : paths.get(0).toString(), 0, 0, "", "empty suite: no scenario files to run"));
+    }
+    return new Loaded(List.copyOf(run.scenarios), List.copyOf(run.errors), run.files);
+  }
+
+  /** One scenario file, with the wschaos.yaml beside it if there is one. */
+  public Scenario loadFile(Path file) {
+    Loaded l = load(List.of(file));
+    if (!l.ok()) {
+      throw new ScenarioException(l.errors());
+    }
+    return l.scenarios().get(0);
+  }
+
+  /** One scenario from text (the control API, tests); {@code file} names it in errors; no suite defaults. */
+  public Scenario parse(String yaml, String file) {
+    LocatedYaml y = LocatedYaml.parse(yaml, file);
+    List<ScenarioError> errors = new ArrayList<>();
+    Scenario s = build(y, null, defaultName(Path.of(file)), List.of(), errors);
+    if (s == null) {
+      throw new ScenarioException(errors);
+    }
+    return s;
+  }
+
+  private Scenario build(LocatedYaml y, Path file, String defaultName, List<LocatedYaml> defaults, List<ScenarioError> out) {
+    List<ScenarioError> errors = new ArrayList<>();
+    for (Issue i : y.issues()) {
+      errors.add(locate(y, i));
+    }
+    if (y.root() == null) {
+      out.addAll(errors);
+      return null;
+    }
+    LocatedYaml merged = y;
+    for (LocatedYaml d : defaults) {
+      merged = merged.withDefaults(d, ScenarioKeys.DEFAULTS);
+    }
+    ScenarioBuilder b = new ScenarioBuilder(faults, expectations);
+    Scenario s = b.build(merged.root(), file, defaultName, false);
+    for (Issue i : b.issues()) {
+      errors.add(locate(merged, i));
+    }
+    errors.sort(IN_FILE_ORDER);
+    out.addAll(errors);
+    return errors.isEmpty() ? s : null;
+  }
+
+  private static final Comparator<ScenarioError> IN_FILE_ORDER =
+      Comparator.comparing(ScenarioError::file).thenComparingInt(ScenarioError::line).thenComparingInt(ScenarioError::column);
+
+  private static ScenarioError locate(LocatedYaml y, Issue i) {
+    LocatedYaml.Mark m = y.locate(i);
+    return new ScenarioError(m.file(), m.line(), m.column(), i.path(), i.message());
+  }
+
+  static String defaultName(Path file) {
+    String n = file.getFileName() == null ? "scenario" : file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    n = dot > 0 ? n.substring(0, dot) : n;
+    n = n.replaceAll("[^A-Za-z0-9_.-]", "-");
+    return n.isEmpty() || !Character.isLetterOrDigit(n.charAt(0)) ? "s" + n : n;
+  }
+
+  private static boolean isScenarioFile(Path p) {
+    String n = p.getFileName().toString();
+    return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.equals(SUITE_FILE);
+  }
+
+  /** One call of {@link #load}: what was read so far. */
+  private final class Run {
+    final Set<ScenarioError> errors = new LinkedHashSet<>();
+    final List<Scenario> scenarios = new ArrayList<>();
+    final Set<Path> seen = new LinkedHashSet<>();
+    final Map<Path, LocatedYaml> suiteFiles = new HashMap<>();
+    final Map<String, Path> names = new LinkedHashMap<>();
+    int files;
+
+    void path(Path p) {
+      if (!Files.exists(p)) {
+        errors.add(new ScenarioError(p.toString(), 0, 0, "", "no such file or folder"));
+      } else if (Files.isDirectory(p)) {
+        folder(p);
+      } else if (p.getFileName().toString().equals(SUITE_FILE)) {
+        suiteFile(p);
+      } else {
+        file(p, p.toAbsolutePath().getParent());
+      }
+    }
+
+    void folder(Path root) {
+      List<Path> found;
+      try (Stream<Path> walk = Files.walk(root)) {
+        found = walk.filter(Files::isRegularFile).sorted().toList();
+      } catch (IOException e) {
+        errors.add(new ScenarioError(root.toString(), 0, 0, "", "cannot read this folder: " + e.getMessage()));
+        return;
+      }
+      found.stream().filter(f -> f.getFileName().toString().equals(SUITE_FILE)).forEach(this::suiteFile);
+      List<Path> scenarioFiles = found.stream().filter(ScenarioLoader::isScenarioFile).toList();
+      if (scenarioFiles.isEmpty()) {
+        errors.add(new ScenarioError(root.toString(), 0, 0, "", "empty suite: no scenario files (*.yaml, *.yml other than " + SUITE_FILE + ") in this folder"));
+      }
+      for (Path f : scenarioFiles) {
+        file(f, root.toAbsolutePath());
+      }
+    }
+
+    void file(Path file, Path suiteRoot) {
+      if (!seen.add(file.toAbsolutePath().normalize())) {
+        return;
+      }
+      files++;
+      String text = read(file);
+      if (text == null) {
+        return;
+      }
+      LocatedYaml y = LocatedYaml.parse(text, file.toString());
+      List<ScenarioError> out = new ArrayList<>();
+      Scenario s = build(y, file, defaultName(file), defaultsFor(file, suiteRoot), out);
+      errors.addAll(out);
+      if (s == null) {
+        return;
+      }
+      Path first = names.putIfAbsent(s.name(), file);
+      if (first != null) {
+        errors.add(locate(y, Issue.at("name", "scenario name '" + s.name() + "'" + (y.root().has("name") ? "" : " (from the file name)")
+            + " is already used by " + first + "; names identify scenarios in reports and JUnit XML")));
+        return;
+      }
+      scenarios.add(s);
+    }
+
+    /** The wschaos.yaml files that apply to {@code file}, nearest first, up to {@code suiteRoot}. */
+    List<LocatedYaml> defaultsFor(Path file, Path suiteRoot) {
+      List<LocatedYaml> out = new ArrayList<>();
+      Path root = suiteRoot.normalize();
+      for (Path dir = file.toAbsolutePath().normalize().getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
+        Path candidate = dir.resolve(SUITE_FILE);
+        if (Files.isRegularFile(candidate)) {
+          LocatedYaml d = suiteFile(labelFor(file, candidate));
+          if (d != null && d.root() != null) {
+            out.add(d);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** The wschaos.yaml's path as the user would write it: relative like the scenario file's when that was relative. */
+    Path labelFor(Path file, Path absoluteSuiteFile) {
+      if (file.isAbsolute()) {
+        return absoluteSuiteFile;
+      }
+      Path cwd = Path.of("").toAbsolutePath();
+      return absoluteSuiteFile.startsWith(cwd) ? cwd.relativize(absoluteSuiteFile) : absoluteSuiteFile;
+    }
+
+    /** Reads and checks a wschaos.yaml once; its own errors are reported once. */
+    LocatedYaml suiteFile(Path p) {
+      Path key = p.toAbsolutePath().normalize();
+      if (suiteFiles.containsKey(key)) {
+        return suiteFiles.get(key);
+      }
+      String text = read(p);
+      LocatedYaml y = text == null ? null : LocatedYaml.parse(text, p.toString());
+      suiteFiles.put(key, y);
+      if (y != null) {
+        y.issues().forEach(i -> errors.add(locate(y, i)));
+        if (y.root() != null) {
+          ScenarioBuilder b = new ScenarioBuilder(faults, expectations);
+          b.build(y.root(), p, "suite", true);
+          b.issues().stream().map(i -> locate(y, i)).sorted(IN_FILE_ORDER).forEach(errors::add);
+        }
+      }
+      return y;
+    }
+
+    String read(Path p) {
+      try {
+        return Files.readString(p, StandardCharsets.UTF_8);
+      } catch (MalformedInputException e) {
+        errors.add(new ScenarioError(p.toString(), 0, 0, "", "not UTF-8 text"));
+      } catch (IOException e) {
+        errors.add(new ScenarioError(p.toString(), 0, 0, "", "cannot read: " + e.getMessage()));
+      }
+      return null;
+    }
+  }
+}
