@@ -243,6 +243,7 @@ public final class LoadGenerator implements AutoCloseable {
         .put("rttP999Micros", h.getValueAtPercentile(99.9) / 1e3)
         .put("rttMaxMicros", h.getMaxValue() / 1e3)
         .put("rttSamples", h.getTotalCount())
+        .put("totalMessages", run.received.sum()) // warm-up and drain included: for per-process totals such as allocation
         .put("errors", run.errors.sum())
         .put("closedEarly", run.closedEarly.sum());
     if (msgs == 0) {
