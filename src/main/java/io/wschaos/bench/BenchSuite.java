@@ -83,6 +83,7 @@ public final class BenchSuite {
     boolean jfr;
     List<String> loads = List.of("i", "ii", "iii");
     List<String> proxyJavaOpts = List.of();
+    Path render;
     long timeLimitSeconds = 840;
     String command = "make bench";
 
@@ -117,6 +118,7 @@ public final class BenchSuite {
           case "--configs" -> o.configs = Path.of(args[++i]);
           case "--jfr" -> o.jfr = true;
           case "--loads" -> o.loads = List.of(args[++i].split(","));
+          case "--render" -> o.render = Path.of(args[++i]);
           case "--proxy-java-opts" -> o.proxyJavaOpts = List.of(args[++i].trim().split("\\s+"));
           case "--time-limit" -> o.timeLimitSeconds = Long.parseLong(args[++i]);
           case "--command" -> o.command = args[++i];
@@ -125,6 +127,7 @@ public final class BenchSuite {
                 + "options: --quick --rounds N --warmup S --measure S --targets a,b --scale-links N --scale-hold S\n"
                 + "         --scale-ref-hold S --scale-targets a,b --skip-passthrough --skip-scale --out FILE --work DIR --jar JAR\n"
                 + "         --configs DIR --jfr --loads i,ii,iii --proxy-java-opts 'FLAGS' --time-limit S --command TEXT\n"
+                + "         --render FILE.json (rewrite the report from a finished run's docs/benchmarks.json, measuring nothing)\n"
                 + "targets: direct wschaos-counters wschaos-meta wschaos-preview nginx haproxy");
             System.exit(2);
           }
@@ -244,6 +247,10 @@ public final class BenchSuite {
   public static void main(String[] args) throws Exception {
     Options opt = Options.parse(args);
     BenchSuite suite = new BenchSuite(opt);
+    if (opt.render != null) {
+      suite.renderOnly(opt.render);
+      return;
+    }
     // A hard stop: whatever happens, the suite and its children are gone shortly after the limit.
     Thread watchdog =
         new Thread(
@@ -278,19 +285,7 @@ public final class BenchSuite {
     describeMachine("before");
     log("machine: %d CPUs, load average %s, open-files limit %s", Runtime.getRuntime().availableProcessors(),
         Procs.loadAverage(), machine.getValue("openFilesLimit"));
-    parts.add(new PassThrough());
-    parts.add(new Scale());
-    parts.add(new Pending("3. Fault timing",
-        "it needs the fault engine (`delay` and `at:` triggers), which does not exist yet.",
-        "Plan: a `FaultTiming` part starts wschaos with a scenario holding a 100 ms `delay` on one direction, "
-            + "reuses load (i) of the load generator (1 link, 1 message in flight) and reports the error of each "
-            + "round trip against direct + 100 ms (p50/p99), and the error of `at:` triggers read from the "
-            + "timeline (fault start minus requested time), as rows added to this report."));
-    parts.add(new Pending("4. Suite cost",
-        "it needs the scenario runner, which does not exist yet.",
-        "Plan: a `SuiteCost` part runs the example suite and a 3-scenario subset through the runner as a child "
-            + "process, reports wall and CPU time (from /proc, as here), and the per-scenario overhead from runner "
-            + "start to the client's first attempt (read from each scenario's timeline)."));
+    addParts();
     int failures = 0;
     try {
       startEcho();
@@ -318,6 +313,23 @@ public final class BenchSuite {
     describeMachine("after");
     writeResults();
     return failures == 0 ? 0 : 1;
+  }
+
+  /** The parts of the report, in order. A new measurement is a new {@link Part} here. */
+  void addParts() {
+    parts.add(new PassThrough());
+    parts.add(new Scale());
+    parts.add(new Pending("3. Fault timing",
+        "it needs the fault engine (`delay` and `at:` triggers), which does not exist yet.",
+        "Plan: a `FaultTiming` part starts wschaos with a scenario holding a 100 ms `delay` on one direction, "
+            + "reuses load (i) of the load generator (1 link, 1 message in flight) and reports the error of each "
+            + "round trip against direct + 100 ms (p50/p99), and the error of `at:` triggers read from the "
+            + "timeline (fault start minus requested time), as rows added to this report."));
+    parts.add(new Pending("4. Suite cost",
+        "it needs the scenario runner, which does not exist yet.",
+        "Plan: a `SuiteCost` part runs the example suite and a 3-scenario subset through the runner as a child "
+            + "process, reports wall and CPU time (from /proc, as here), and the per-scenario overhead from runner "
+            + "start to the client's first attempt (read from each scenario's timeline)."));
   }
 
   void startEcho() throws Exception {
@@ -572,6 +584,18 @@ public final class BenchSuite {
       new Report(s).passThrough(md, this);
     }
 
+    void load(JsonObject o) {
+      runs.addAll(o.getJsonArray("runs", new JsonArray()));
+      heapAfter.mergeIn(o.getJsonObject("wschaosLiveHeapAfterRuns", new JsonObject()));
+      JsonArray ts = o.getJsonArray("targets", new JsonArray());
+      for (int i = 0; i < ts.size(); i++) {
+        JsonObject t = ts.getJsonObject(i);
+        Target target = new Target(t.getString("id"));
+        target.skipped = t.getString("skipped");
+        targets.add(target);
+      }
+    }
+
     public JsonObject json() {
       JsonObject o = new JsonObject().put("part", title()).put("runs", runs).put("wschaosLiveHeapAfterRuns", heapAfter);
       JsonArray ts = new JsonArray();
@@ -790,15 +814,33 @@ public final class BenchSuite {
   void writeResults() throws IOException {
     JsonObject all = new JsonObject().put("startedAt", startedAt.toString()).put("machine", machine)
         .put("options", new JsonObject().put("quick", opt.quick).put("rounds", opt.rounds).put("warmupSeconds", opt.warmup)
-            .put("measureSeconds", opt.measure).put("scaleLinks", opt.scaleLinks).put("scaleHoldSeconds", opt.scaleHold))
+            .put("measureSeconds", opt.measure).put("scaleLinks", opt.scaleLinks).put("scaleHoldSeconds", opt.scaleHold)
+            .put("scaleRefHoldSeconds", opt.scaleRefHold).put("passThrough", opt.passThrough).put("scale", opt.scale)
+            .put("proxyJavaOpts", new JsonArray(opt.proxyJavaOpts)).put("timeLimitSeconds", opt.timeLimitSeconds)
+            .put("command", opt.command))
         .put("jvmFlags", String.join(" ", JVM_FLAGS)).put("notes", new JsonArray(notes));
     JsonArray ps = new JsonArray();
     for (Part p : parts) {
       ps.add(p.json());
     }
     all.put("parts", ps);
-    Path json = opt.work.resolve("results.json");
+    Path json = resultsFile();
+    if (json.getParent() != null) {
+      Files.createDirectories(json.getParent());
+    }
     Files.writeString(json, all.encodePrettily());
+    writeReport();
+    log("wrote %s and %s", opt.out, json);
+  }
+
+  /** The raw results go next to the report (docs/benchmarks.json), outside target/ so that a build keeps them. */
+  Path resultsFile() {
+    String name = opt.out.getFileName().toString();
+    String base = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
+    return opt.out.resolveSibling(base + ".json");
+  }
+
+  void writeReport() throws IOException {
     StringBuilder md = new StringBuilder();
     new Report(this).header(md);
     for (Part p : parts) {
@@ -809,6 +851,43 @@ public final class BenchSuite {
       Files.createDirectories(opt.out.getParent());
     }
     Files.writeString(opt.out, md.toString());
-    log("wrote %s and %s", opt.out, json);
+  }
+
+  /** Rewrites the report from a results.json of a finished run (after editing bench/benchmarks-notes.md, say). */
+  void renderOnly(Path results) throws IOException {
+    JsonObject all = new JsonObject(Files.readString(results));
+    JsonObject o = all.getJsonObject("options");
+    opt.quick = o.getBoolean("quick", false);
+    opt.rounds = o.getInteger("rounds");
+    opt.warmup = o.getDouble("warmupSeconds");
+    opt.measure = o.getDouble("measureSeconds");
+    opt.scaleLinks = o.getInteger("scaleLinks");
+    opt.scaleHold = o.getDouble("scaleHoldSeconds");
+    opt.scaleRefHold = o.getDouble("scaleRefHoldSeconds", opt.scaleRefHold);
+    opt.passThrough = o.getBoolean("passThrough", true);
+    opt.scale = o.getBoolean("scale", true);
+    opt.timeLimitSeconds = o.getLong("timeLimitSeconds", opt.timeLimitSeconds);
+    opt.command = o.getString("command", opt.command);
+    List<String> jo = new ArrayList<>();
+    o.getJsonArray("proxyJavaOpts", new JsonArray()).forEach(x -> jo.add((String) x));
+    opt.proxyJavaOpts = jo;
+    machine.mergeIn(all.getJsonObject("machine"));
+    all.getJsonArray("notes", new JsonArray()).forEach(n -> notes.add((String) n));
+    addParts();
+    JsonArray ps = all.getJsonArray("parts");
+    for (int i = 0; i < ps.size(); i++) {
+      JsonObject p = ps.getJsonObject(i);
+      for (Part part : parts) {
+        if (part.title().equals(p.getString("part"))) {
+          if (part instanceof PassThrough pt) {
+            pt.load(p);
+          } else if (part instanceof Scale sc) {
+            sc.results.addAll(p.getJsonArray("results", new JsonArray()));
+          }
+        }
+      }
+    }
+    writeReport();
+    log("rewrote %s from %s", opt.out, results);
   }
 }
