@@ -21,5 +21,9 @@ run: build
 test: node_modules
 	$(MVN) clean verify
 
+# The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
+bench: build
+	bash bench/run.sh
+
 clean:
 	$(MVN) clean

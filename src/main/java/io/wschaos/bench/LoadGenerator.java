@@ -1,0 +1,529 @@
+package io.wschaos.bench;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.impl.ws.WebSocketFrameInternal;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The benchmark's client side: drives WebSocket links against a target (the echo server directly,
+ * or a proxy in front of it) and reports what came back.
+ *
+ * <p>A closed-loop load: each link keeps {@code inFlight} messages outstanding and sends the next one
+ * when an echo returns, so throughput is what the path sustains and round-trip times are measured
+ * per message (send timestamps are kept per link in order; the echo preserves order). Every run is
+ * bounded in time (warm-up + measured interval + a fixed drain allowance) and in count
+ * ({@code maxMessages} per run).
+ *
+ * <pre>
+ * java -cp wschaos.jar io.wschaos.bench.LoadGenerator run  --url ws://127.0.0.1:PORT/ --links 50 --in-flight 10 --size 1024 --warmup 1 --duration 5
+ * java -cp wschaos.jar io.wschaos.bench.LoadGenerator idle --url ws://127.0.0.1:PORT/ --links 9000 --concurrency 200 --hold 30
+ * </pre>
+ *
+ * Both print one JSON object on stdout ({@code idle} prints an {@code OPENED {...}} line first, when
+ * every link is open, and a {@code RESULT {...}} line at the end).
+ */
+public final class LoadGenerator implements AutoCloseable {
+  /** What to send: {@code links} links, each with {@code inFlight} messages of {@code size} bytes outstanding. */
+  public record Load(String name, int links, int inFlight, int size, boolean text) {
+    public Load {
+      if (links <= 0 || inFlight <= 0 || size < 0) {
+        throw new IllegalArgumentException("links and in-flight must be positive, size non-negative");
+      }
+    }
+  }
+
+  /** How long: unmeasured warm-up, measured interval, and a hard cap on messages per run. */
+  public record Timing(double warmupSeconds, double measureSeconds, long maxMessages) {}
+
+  /** Called on the caller's thread right at the start and end of the measured interval. */
+  public interface Probe {
+    void measureStart();
+
+    void measureEnd();
+  }
+
+  static final int CONNECT_CONCURRENCY = 256;
+  static final long CONNECT_TIMEOUT_MS = 20_000;
+  static final long DRAIN_MS = 3_000;
+
+  private final Vertx vertx;
+  // Held in a field on purpose: Vert.x 5 disposes of unreachable clients, open sockets included.
+  private final WebSocketClient client;
+  private final List<Context> loops = new ArrayList<>();
+
+  public LoadGenerator(int eventLoops) {
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    this.client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxConnections(Integer.MAX_VALUE) // -1 makes every connect wait forever in 5.0.7
+                .setMaxFrameSize(EchoServer.MAX_FRAME)
+                .setMaxMessageSize(Integer.MAX_VALUE)
+                .setTryUsePerMessageCompression(false)
+                .setTryUsePerFrameCompression(false)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) CONNECT_TIMEOUT_MS)
+                .setClosingTimeout(2));
+    // One verticle instance per event loop gives one context per loop; links are spread over them.
+    List<Context> found = Collections.synchronizedList(new ArrayList<>());
+    vertx
+        .deployVerticle(
+            () ->
+                new AbstractVerticle() {
+                  @Override
+                  public void start() {
+                    found.add(context);
+                  }
+                },
+            new DeploymentOptions().setInstances(eventLoops))
+        .await();
+    loops.addAll(found);
+  }
+
+  // ---------------------------------------------------------------- closed-loop load
+
+  /** One link of a closed-loop run; every field is touched only on the link's event loop. */
+  private final class Flow {
+    final Context ctx;
+    final Run run;
+    WebSocket ws;
+    final long[] sentAt;
+    int head;
+    int outstanding;
+    long sent;
+
+    Flow(Context ctx, Run run) {
+      this.ctx = ctx;
+      this.run = run;
+      this.sentAt = new long[run.load.inFlight()];
+    }
+
+    void start() {
+      for (int i = 0; i < run.load.inFlight(); i++) {
+        if (!sendOne()) {
+          break;
+        }
+      }
+    }
+
+    boolean sendOne() {
+      if (!run.sending || sent >= run.perLinkCap || ws.isClosed()) {
+        return false;
+      }
+      sentAt[(head + outstanding) % sentAt.length] = System.nanoTime();
+      outstanding++;
+      sent++;
+      ws.writeFrame(run.frame());
+      return true;
+    }
+
+    void onFrame(WebSocketFrame f) {
+      if (!(f.isText() || f.isBinary() || f.isContinuation())) {
+        return;
+      }
+      long now = System.nanoTime();
+      int len = f instanceof WebSocketFrameInternal fi ? fi.length() : f.binaryData().length();
+      if (outstanding == 0 || !f.isFinal() || len != run.load.size()) {
+        run.errors.increment();
+        return;
+      }
+      long t = sentAt[head];
+      head = (head + 1) % sentAt.length;
+      outstanding--;
+      run.received.increment();
+      run.bytes.add(len);
+      run.latency.recordValue(Math.max(0, now - t));
+      sendOne();
+    }
+  }
+
+  private final class Run {
+    final Load load;
+    final long perLinkCap;
+    final String textPayload;
+    final io.vertx.core.buffer.Buffer binaryPayload;
+    volatile boolean sending = true;
+    final LongAdder received = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder closedEarly = new LongAdder();
+    final Recorder latency = new Recorder(3);
+
+    Run(Load load, Timing timing) {
+      this.load = load;
+      this.perLinkCap = Math.max(load.inFlight(), timing.maxMessages() / load.links());
+      this.textPayload = payload(load.size());
+      this.binaryPayload = io.vertx.core.buffer.Buffer.buffer(textPayload);
+    }
+
+    WebSocketFrame frame() {
+      return load.text() ? WebSocketFrame.textFrame(textPayload, true) : WebSocketFrame.binaryFrame(binaryPayload, true);
+    }
+  }
+
+  static String payload(int size) {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 ";
+    StringBuilder b = new StringBuilder(size);
+    for (int i = 0; i < size; i++) {
+      b.append(alphabet.charAt(i % alphabet.length()));
+    }
+    return b.toString();
+  }
+
+  /**
+   * Runs {@code load} against {@code target}: connect every link, warm up, measure, drain, close.
+   * Blocks the caller for about warm-up + measure seconds (plus connect and drain, each bounded).
+   */
+  public JsonObject run(URI target, Load load, Timing timing, Probe probe) throws InterruptedException {
+    Run run = new Run(load, timing);
+    JsonObject out = new JsonObject().put("load", load.name()).put("target", target.toString()).put("links", load.links())
+        .put("inFlight", load.inFlight()).put("size", load.size()).put("text", load.text());
+    List<Flow> flows = new ArrayList<>();
+    String error = connectAll(target, load.links(), run, flows);
+    if (error != null) {
+      closeAll(flows);
+      return out.put("ok", false).put("error", error);
+    }
+    for (Flow f : flows) {
+      f.ctx.runOnContext(v -> f.start());
+    }
+    sleepSeconds(timing.warmupSeconds());
+
+    run.latency.getIntervalHistogram(); // discard warm-up samples
+    probe.measureStart();
+    long r0 = run.received.sum();
+    long b0 = run.bytes.sum();
+    long t0 = System.nanoTime();
+    sleepSeconds(timing.measureSeconds());
+    long t1 = System.nanoTime();
+    long r1 = run.received.sum();
+    long b1 = run.bytes.sum();
+    Histogram h = run.latency.getIntervalHistogram();
+    probe.measureEnd();
+
+    run.sending = false;
+    long drainUntil = System.currentTimeMillis() + DRAIN_MS;
+    while (System.currentTimeMillis() < drainUntil && outstanding(flows) > 0) {
+      Thread.sleep(20);
+    }
+    closeAll(flows);
+
+    double secs = (t1 - t0) / 1e9;
+    long msgs = r1 - r0;
+    out.put("ok", run.errors.sum() == 0 && run.closedEarly.sum() == 0 && msgs > 0)
+        .put("seconds", secs)
+        .put("messages", msgs)
+        .put("bytes", b1 - b0)
+        .put("messagesPerSec", msgs / secs)
+        .put("megabytesPerSec", (b1 - b0) / secs / 1e6)
+        .put("rttP50Micros", h.getValueAtPercentile(50) / 1e3)
+        .put("rttP99Micros", h.getValueAtPercentile(99) / 1e3)
+        .put("rttP999Micros", h.getValueAtPercentile(99.9) / 1e3)
+        .put("rttMaxMicros", h.getMaxValue() / 1e3)
+        .put("rttSamples", h.getTotalCount())
+        .put("totalMessages", run.received.sum()) // warm-up and drain included: for per-process totals such as allocation
+        .put("errors", run.errors.sum())
+        .put("closedEarly", run.closedEarly.sum());
+    if (msgs == 0) {
+      out.put("error", "no message came back during the measured interval");
+    } else if (run.errors.sum() > 0) {
+      out.put("error", run.errors.sum() + " echoes were wrong (size, fragmentation or unexpected)");
+    } else if (run.closedEarly.sum() > 0) {
+      out.put("error", run.closedEarly.sum() + " links closed during the run");
+    }
+    return out;
+  }
+
+  private static int outstanding(List<Flow> flows) {
+    int n = 0;
+    for (Flow f : flows) {
+      n += f.outstanding; // racy read, only to end the drain early
+    }
+    return n;
+  }
+
+  /** Opens {@code n} links with at most {@link #CONNECT_CONCURRENCY} handshakes at once; null or the first error. */
+  private String connectAll(URI target, int n, Run run, List<Flow> flows) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(n);
+    AtomicReference<String> firstError = new AtomicReference<>();
+    AtomicInteger next = new AtomicInteger();
+    List<Flow> made = Collections.synchronizedList(new ArrayList<>());
+    Runnable[] launch = new Runnable[1];
+    launch[0] =
+        () -> {
+          int i = next.getAndIncrement();
+          if (i >= n) {
+            return;
+          }
+          Context ctx = loops.get(i % loops.size());
+          Flow flow = new Flow(ctx, run);
+          ctx.runOnContext(
+              v ->
+                  connect(target)
+                      .onComplete(
+                          ar -> {
+                            if (ar.succeeded()) {
+                              WebSocket ws = ar.result();
+                              flow.ws = ws;
+                              ws.frameHandler(flow::onFrame);
+                              ws.exceptionHandler(t -> {});
+                              ws.closeHandler(
+                                  x -> {
+                                    if (run.sending) {
+                                      run.closedEarly.increment();
+                                    }
+                                  });
+                              made.add(flow);
+                            } else {
+                              firstError.compareAndSet(null, "connect failed: " + ar.cause());
+                            }
+                            done.countDown();
+                            launch[0].run();
+                          }));
+        };
+    for (int i = 0; i < Math.min(n, CONNECT_CONCURRENCY); i++) {
+      launch[0].run();
+    }
+    boolean all = done.await(CONNECT_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+    synchronized (made) {
+      flows.addAll(made);
+    }
+    if (!all) {
+      return "only " + (n - done.getCount()) + " of " + n + " links connected within " + CONNECT_TIMEOUT_MS + " ms";
+    }
+    return firstError.get();
+  }
+
+  /** Never throws: a bad address becomes a failed future, so the counting in the callers stays right. */
+  private Future<WebSocket> connect(URI target) {
+    try {
+      return client.connect(connectOptions(target));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static WebSocketConnectOptions connectOptions(URI target) {
+    String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+    return new WebSocketConnectOptions()
+        .setHost(target.getHost())
+        .setPort(target.getPort())
+        .setURI(path)
+        .setTimeout(CONNECT_TIMEOUT_MS)
+        .setAllowOriginHeader(false);
+  }
+
+  private void closeAll(List<Flow> flows) throws InterruptedException {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Flow f : flows) {
+      if (f.ws != null && !f.ws.isClosed()) {
+        closing.add(f.ws.close());
+      }
+    }
+    awaitAll(closing, 5_000);
+  }
+
+  private static void awaitAll(List<Future<Void>> futures, long millis) throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(1);
+    Future.join(futures).onComplete(ar -> latch.countDown());
+    latch.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  // ---------------------------------------------------------------- idle links
+
+  /**
+   * Opens {@code n} idle links, reports through {@code onOpened} once all handshakes finished,
+   * holds them {@code holdSeconds}, then proves each is still open end to end (one 16-byte message
+   * each, echoed back) and closes them all.
+   */
+  public JsonObject idle(URI target, int n, int concurrency, double holdSeconds, Consumer<JsonObject> onOpened)
+      throws InterruptedException {
+    List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+    LongAdder closedEarly = new LongAdder();
+    LongAdder echoed = new LongAdder();
+    java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean(true);
+    CountDownLatch done = new CountDownLatch(n);
+    AtomicReference<String> firstError = new AtomicReference<>();
+    LongAdder failed = new LongAdder();
+    AtomicInteger next = new AtomicInteger();
+    Runnable[] launch = new Runnable[1];
+    launch[0] =
+        () -> {
+          int i = next.getAndIncrement();
+          if (i >= n) {
+            return;
+          }
+          Context ctx = loops.get(i % loops.size());
+          ctx.runOnContext(
+              v ->
+                  connect(target)
+                      .onComplete(
+                          ar -> {
+                            if (ar.succeeded()) {
+                              WebSocket ws = ar.result();
+                              ws.exceptionHandler(t -> {});
+                              ws.frameHandler(f -> {
+                                if (f.isText() && f.isFinal()) {
+                                  echoed.increment();
+                                }
+                              });
+                              ws.closeHandler(x -> {
+                                if (holding.get()) {
+                                  closedEarly.increment();
+                                }
+                              });
+                              sockets.add(ws);
+                            } else {
+                              failed.increment();
+                              firstError.compareAndSet(null, String.valueOf(ar.cause()));
+                            }
+                            done.countDown();
+                            launch[0].run();
+                          }));
+        };
+    long t0 = System.nanoTime();
+    for (int i = 0; i < Math.min(n, concurrency); i++) {
+      launch[0].run();
+    }
+    long budgetMs = Math.max(60_000, n * 20L);
+    boolean all = done.await(budgetMs, TimeUnit.MILLISECONDS);
+    long openMs = (System.nanoTime() - t0) / 1_000_000;
+    int opened = sockets.size();
+    JsonObject opening = new JsonObject().put("links", n).put("opened", opened).put("failed", failed.sum())
+        .put("openMillis", openMs).put("allHandshakesDone", all).put("firstError", firstError.get());
+    onOpened.accept(opening);
+
+    sleepSeconds(holdSeconds);
+    long closedDuringHold = closedEarly.sum();
+    int stillOpen = 0;
+    List<WebSocket> snapshot;
+    synchronized (sockets) {
+      snapshot = new ArrayList<>(sockets);
+    }
+    for (WebSocket ws : snapshot) {
+      if (!ws.isClosed()) {
+        stillOpen++;
+        ws.writeTextMessage("still-there-0001");
+      }
+    }
+    long proveUntil = System.currentTimeMillis() + 15_000;
+    while (echoed.sum() < stillOpen && System.currentTimeMillis() < proveUntil) {
+      Thread.sleep(50);
+    }
+    holding.set(false);
+    List<Future<Void>> closing = new ArrayList<>();
+    for (WebSocket ws : snapshot) {
+      if (!ws.isClosed()) {
+        closing.add(ws.close());
+      }
+    }
+    awaitAll(closing, 15_000);
+    return opening.copy().put("holdSeconds", holdSeconds).put("closedDuringHold", closedDuringHold)
+        .put("stillOpen", stillOpen).put("echoedAfterHold", echoed.sum());
+  }
+
+  private static void sleepSeconds(double s) throws InterruptedException {
+    Thread.sleep(Math.max(0, Math.round(s * 1000)));
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close().await();
+    } catch (Exception ignored) {
+      // closing anyway
+    }
+    vertx.close().await();
+  }
+
+  // ---------------------------------------------------------------- command line
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || !(args[0].equals("run") || args[0].equals("idle"))) {
+      usage();
+    }
+    String mode = args[0];
+    URI url = null;
+    int links = 1, inFlight = 1, size = 64, loopsN = 2, concurrency = 200;
+    boolean text = true;
+    double warmup = 1, duration = 5, hold = 30;
+    long maxMessages = 50_000_000L;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--url" -> url = URI.create(args[++i]);
+        case "--links" -> links = Integer.parseInt(args[++i]);
+        case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
+        case "--size" -> size = Integer.parseInt(args[++i]);
+        case "--binary" -> text = false;
+        case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+        case "--duration" -> duration = Double.parseDouble(args[++i]);
+        case "--max-messages" -> maxMessages = Long.parseLong(args[++i]);
+        case "--event-loops" -> loopsN = Integer.parseInt(args[++i]);
+        case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+        case "--hold" -> hold = Double.parseDouble(args[++i]);
+        default -> usage();
+      }
+    }
+    if (url == null || url.getPort() <= 0 || !"127.0.0.1".equals(url.getHost()) && !"localhost".equals(url.getHost())) {
+      System.err.println("LoadGenerator: --url must be a ws:// URL on 127.0.0.1 with a port (the benchmark stays on loopback)");
+      System.exit(2);
+    }
+    if (duration > 600 || hold > 600 || warmup > 60) {
+      System.err.println("LoadGenerator: a run is bounded to 60 s warm-up and 600 s measure/hold");
+      System.exit(2);
+    }
+    int code = 0;
+    try (LoadGenerator gen = new LoadGenerator(loopsN)) {
+      JsonObject result;
+      if (mode.equals("run")) {
+        result = gen.run(url, new Load("cli", links, inFlight, size, text), new Timing(warmup, duration, maxMessages),
+            new Probe() {
+              public void measureStart() {}
+
+              public void measureEnd() {}
+            });
+        System.out.println(result.encode());
+      } else {
+        result = gen.idle(url, links, concurrency, hold, o -> {
+          System.out.println("OPENED " + o.encode());
+          System.out.flush();
+        });
+        System.out.println("RESULT " + result.encode());
+      }
+      System.out.flush();
+      if (!result.getBoolean("ok", true)) {
+        code = 1;
+      }
+    }
+    System.exit(code);
+  }
+
+  private static void usage() {
+    System.err.println(
+        "usage: LoadGenerator run  --url ws://127.0.0.1:PORT/ [--links 1] [--in-flight 1] [--size 64] [--binary] [--warmup 1] [--duration 5] [--max-messages N] [--event-loops 2]\n"
+            + "       LoadGenerator idle --url ws://127.0.0.1:PORT/ --links N [--concurrency 200] [--hold 30] [--event-loops 2]");
+    System.exit(2);
+  }
+}
