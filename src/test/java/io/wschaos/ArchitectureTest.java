@@ -142,6 +142,7 @@ class ArchitectureTest {
       rule("runner", EnumSet.allOf(Lib.class), "frame", "timeline", "spec", "fault", "pipeline", "proxy", "expect",
           "scenario", "journal", "report", "demo"); // all but cli and api
       rule("demo", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY));
+      rule("bench", EnumSet.allOf(Lib.class)); // load generator and echo server: stands alone, like demo
       TABLE.put("cli", new Rule(Set.of(), EnumSet.allOf(Lib.class), true));
     }
 
