@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -433,7 +434,8 @@ public final class FaultEngine {
     final FaultSpec spec;
     final int order;
     final Set<Integer> links = new LinkedHashSet<>();
-    final Map<Integer, Ctx> contexts = new HashMap<>();
+    // Written by the event loops of the links the fault acts on, several at once: concurrent.
+    final Map<Integer, Ctx> contexts = new ConcurrentHashMap<>();
     Scheduler.Cancellable timer;
     ListenerStage listener;
     boolean active;
