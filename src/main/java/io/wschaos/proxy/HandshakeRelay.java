@@ -160,6 +160,7 @@ final class HandshakeRelay {
     if (up.subProtocol() != null) {
       resp.putHeader(SEC_WEBSOCKET_PROTOCOL, up.subProtocol());
     }
+    String target = req.uri();
     req.toWebSocket()
         .onComplete(
             dr -> {
@@ -179,6 +180,7 @@ final class HandshakeRelay {
                         up.frameHandler(null);
                         Link link = new Link(linkId, clientNo, proxy.timeline(), clientLeg, serverLeg, proxy.faults(), proxy.nextOrdinal(clientNo), proxy::unregister);
                         link.keepAlive(ws, up);
+                        link.target(target);
                         proxy.register(link);
                         proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));
                         proxy.faults().onOpen(link); // faults that cover new links are in place before any frame
