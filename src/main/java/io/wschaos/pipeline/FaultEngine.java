@@ -434,7 +434,7 @@ public final class FaultEngine {
     final FaultSpec spec;
     final int order;
     final Set<Integer> links = new LinkedHashSet<>();
-    // Written by the event loops of the links the fault acts on, several at once: concurrent.
+    // Written on the links' event loops (several threads), not under the engine's lock.
     final Map<Integer, Ctx> contexts = new ConcurrentHashMap<>();
     Scheduler.Cancellable timer;
     ListenerStage listener;
