@@ -1,6 +1,8 @@
 package io.wschaos.cli;
 
 import io.vertx.core.Vertx;
+import io.wschaos.api.ApiOptions;
+import io.wschaos.api.ControlApi;
 import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
 import io.wschaos.timeline.Level;
@@ -8,6 +10,7 @@ import io.wschaos.timeline.Timeline;
 import java.net.BindException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -29,6 +32,26 @@ final class ProxyCommand implements Callable<Integer> {
       description = "What is recorded per message: counters, meta (opcode, size, time) or preview (plus a text preview). Default: meta, preview with --timeline.")
   String level;
 
+  @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
+      description = "Where the control API listens (default: ${DEFAULT-VALUE}); 'off' disables it. See docs/api.md.")
+  String api;
+
+  @Option(names = "--api-token", paramLabel = "TOKEN",
+      description = "Require 'Authorization: Bearer TOKEN' on every API request (default: the WSCHAOS_API_TOKEN environment variable, else none).")
+  String apiToken;
+
+  @Option(names = "--timeline", paramLabel = "FILE",
+      description = "Append every event to this JSONL file (docs/timeline.md); recording becomes preview unless --level says otherwise.")
+  Path timelineFile;
+
+  @Option(names = "--no-redact",
+      description = "Write secrets (Authorization, Cookie, token-like query keys) as they are, in the timeline file and the API.")
+  boolean noRedact;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+      description = "The seed every random fault decision derives from (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "16MiB", converter = ByteSize.class,
       description = "Largest frame accepted on either leg (default: ${DEFAULT-VALUE}); bigger ones are refused with 1009.")
   int maxFrame;
@@ -46,33 +69,59 @@ final class ProxyCommand implements Callable<Integer> {
     }
     ProxyOptions options;
     try {
-      options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame);
+      options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--upstream: " + e.getMessage());
     }
+    ApiOptions apiOptions = parseApi();
     Level recording = parseLevel();
+    Timeline.Options timelineOptions = Timeline.Options.defaults().withRedact(!noRedact);
+    Timeline timeline;
+    try {
+      timeline = new Timeline(recording, timelineFile == null ? timelineOptions : timelineOptions.withFile(timelineFile));
+    } catch (java.io.UncheckedIOException e) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--timeline: " + e.getMessage(), e);
+    }
     Vertx vertx = Vertx.vertx();
-    Timeline timeline = new Timeline(recording);
     ProxyServer proxy;
     try {
       proxy = ProxyServer.start(vertx, options, timeline).await();
     } catch (Exception e) {
       vertx.close();
-      if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
-        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + listen.host() + ":" + listen.port() + ": address already in use", e);
-      }
-      throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
+      timeline.close();
+      throw cannotListen(listen.host() + ":" + listen.port(), e);
     }
-    System.out.printf("wschaos proxy: ws://%s:%d -> %s (recording: %s)%n", listen.host(), proxy.port(), up, recording.name().toLowerCase());
+    ControlApi control = null;
+    if (apiOptions != null) {
+      try {
+        control = ControlApi.start(vertx, proxy, apiOptions).await();
+      } catch (Exception e) {
+        proxy.close().await();
+        vertx.close();
+        timeline.close();
+        throw cannotListen("--api " + apiOptions.host() + ":" + apiOptions.port(), e);
+      }
+    }
+    System.out.printf("wschaos proxy: ws://%s:%d -> %s (recording: %s, seed: %d)%n", listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed);
+    if (control != null) {
+      System.out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
+    }
+    if (timelineFile != null) {
+      System.out.printf("wschaos timeline: %s%s%n", timelineFile, noRedact ? " (not redacted)" : "");
+    }
     if (readyFile != null) {
       java.nio.file.Files.writeString(readyFile, Integer.toString(proxy.port()));
     }
+    ControlApi controlApi = control;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
+                    if (controlApi != null) {
+                      controlApi.close().toCompletionStage().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS);
+                    }
                     proxy.close().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
                   } catch (Exception ignored) {
                     // shutting down anyway
@@ -85,9 +134,34 @@ final class ProxyCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
+  private static CommandFailure cannotListen(String where, Exception e) {
+    if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
+      return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": address already in use", e);
+    }
+    return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": " + e.getMessage(), e);
+  }
+
+  /** The API's options from --api and --api-token (or WSCHAOS_API_TOKEN); null for --api off. */
+  private ApiOptions parseApi() {
+    String token = apiToken != null ? apiToken : System.getenv("WSCHAOS_API_TOKEN");
+    if (token != null && token.isBlank()) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--api-token: the token cannot be blank");
+    }
+    if ("off".equalsIgnoreCase(api.trim())) {
+      return null;
+    }
+    HostPort hp;
+    try {
+      hp = new HostPort.Converter().convert(api.trim());
+    } catch (picocli.CommandLine.TypeConversionException e) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--api: " + e.getMessage() + ", or off");
+    }
+    return ApiOptions.defaults().withListen(hp.host(), hp.port()).withToken(token);
+  }
+
   private Level parseLevel() {
     if (level == null) {
-      return Level.META;
+      return timelineFile != null ? Level.PREVIEW : Level.META;
     }
     try {
       return Level.valueOf(level.trim().toUpperCase(java.util.Locale.ROOT));

@@ -161,6 +161,7 @@ final class HandshakeRelay {
     if (up.subProtocol() != null) {
       resp.putHeader(SEC_WEBSOCKET_PROTOCOL, up.subProtocol());
     }
+    String target = req.uri();
     req.toWebSocket()
         .onComplete(
             dr -> {
@@ -185,6 +186,7 @@ final class HandshakeRelay {
                         clientLeg.context().channel().config().setWriteBufferWaterMark(mark);
                         upCtx.channel().config().setWriteBufferWaterMark(mark);
                         link.keepAlive(ws, up);
+                        link.target(target);
                         proxy.register(link);
                         proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));
                         proxy.faults().onOpen(link); // faults that cover new links are in place before any frame

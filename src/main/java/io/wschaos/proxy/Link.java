@@ -125,6 +125,7 @@ final class Link implements LinkHandle {
   private long lastFrameNanos = System.nanoTime();
   private long lastDataNanos = lastFrameNanos;
   private Object[] vertxSockets;
+  private volatile String target = "";
 
   Link(
       int id,
@@ -196,6 +197,20 @@ final class Link implements LinkHandle {
 
   long openedAt() {
     return openedAt;
+  }
+
+  /** The request target the client asked for: path and raw query, as received. */
+  void target(String pathAndQuery) {
+    this.target = pathAndQuery == null ? "" : pathAndQuery;
+  }
+
+  String target() {
+    return target;
+  }
+
+  /** Bytes fault stages hold in direction {@code d}, counted against the holding bound. */
+  long heldBytes(Direction d) {
+    return (d == Direction.TO_SERVER ? clientSide : serverSide).held;
   }
 
   @Override
