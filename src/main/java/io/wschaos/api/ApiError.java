@@ -3,7 +3,7 @@ package io.wschaos.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpServerResponse;
-import io.wschaos.fault.SpecProblem;
+import io.wschaos.spec.SpecProblem;
 import java.util.List;
 
 /**

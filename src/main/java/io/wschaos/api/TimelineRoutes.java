@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import io.wschaos.fault.SpecProblem;
+import io.wschaos.spec.SpecProblem;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.JsonlWriter;
 import io.wschaos.timeline.Redactor;
