@@ -369,7 +369,7 @@ public final class BenchSuite {
             cmd.add("-XX:StartFlightRecording=filename=" + opt.work.resolve(tag + ".jfr") + ",settings=profile,dumponexit=true");
           }
           cmd.addAll(List.of("-jar", opt.jar.toString(), "proxy", "--listen", "127.0.0.1:0",
-              "--upstream", "ws://127.0.0.1:" + echoPort, "--level", t.level, "--ready-file", ready.toString()));
+              "--upstream", "ws://127.0.0.1:" + echoPort, "--level", t.level, "--api", "off", "--ready-file", ready.toString()));
           t.commandLine = cmd;
           t.proc = Procs.start(tag, cmd, opt.work.resolve("logs/" + tag + ".log"));
           t.port = Procs.awaitPortFile(t.proc, ready, Duration.ofSeconds(30));
