@@ -56,6 +56,14 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Largest frame accepted on either leg (default: ${DEFAULT-VALUE}); bigger ones are refused with 1009.")
   int maxFrame;
 
+  @Option(names = "--fault", paramLabel = "ENTRY",
+      description = "A fault to start with, one entry of the scenario schema in YAML or JSON, e.g. '{delay: {to: client, by: 200ms}}' (repeatable; docs/faults.md).")
+  java.util.List<String> faults = new java.util.ArrayList<>();
+
+  @Option(names = "--transport", paramLabel = "KIND", defaultValue = "native",
+      description = "Socket transport: native (epoll on Linux, finer timers; falls back to nio where unavailable) or nio (default: ${DEFAULT-VALUE}).")
+  String transport;
+
   @Option(names = "--ready-file", paramLabel = "FILE", hidden = true, description = "Write the bound port here once listening (for tests and benchmarks).")
   java.nio.file.Path readyFile;
 
@@ -82,7 +90,11 @@ final class ProxyCommand implements Callable<Integer> {
     } catch (java.io.UncheckedIOException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--timeline: " + e.getMessage(), e);
     }
-    Vertx vertx = Vertx.vertx();
+    java.util.List<io.wschaos.fault.FaultSpec> initialFaults = parseFaults();
+    if (!"native".equals(transport) && !"nio".equals(transport)) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--transport: '" + transport + "' is not native or nio");
+    }
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport("native".equals(transport)));
     ProxyServer proxy;
     try {
       proxy = ProxyServer.start(vertx, options, timeline).await();
@@ -90,6 +102,9 @@ final class ProxyCommand implements Callable<Integer> {
       vertx.close();
       timeline.close();
       throw cannotListen(listen.host() + ":" + listen.port(), e);
+    }
+    for (io.wschaos.fault.FaultSpec f : initialFaults) {
+      proxy.faults().add(f);
     }
     ControlApi control = null;
     if (apiOptions != null) {
@@ -102,7 +117,12 @@ final class ProxyCommand implements Callable<Integer> {
         throw cannotListen("--api " + apiOptions.host() + ":" + apiOptions.port(), e);
       }
     }
-    System.out.printf("wschaos proxy: ws://%s:%d -> %s (recording: %s, seed: %d)%n", listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed);
+    System.out.printf(
+        "wschaos proxy: ws://%s:%d -> %s (recording: %s, seed: %d, transport: %s)%n",
+        listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed, vertx.isNativeTransportEnabled() ? "native" : "nio");
+    for (io.wschaos.fault.FaultSpec f : initialFaults) {
+      System.out.printf("wschaos fault: %s (%s) armed%n", f.id(), f.name());
+    }
     if (control != null) {
       System.out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
     }
@@ -132,6 +152,27 @@ final class ProxyCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return ExitCode.OK.code();
+  }
+
+  /** Every --fault entry, parsed by the same code as scenario files and the API; bad ones are exit 2. */
+  private java.util.List<io.wschaos.fault.FaultSpec> parseFaults() {
+    var parser = new io.wschaos.fault.FaultEntryParser(io.wschaos.fault.builtin.BuiltinFaults.catalog());
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    java.util.List<io.wschaos.fault.FaultSpec> out = new java.util.ArrayList<>();
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    for (int i = 0; i < faults.size(); i++) {
+      try {
+        out.addAll(parser.parse(yaml.readTree(faults.get(i)), "--fault[" + (i + 1) + "]", "f" + (i + 1)));
+      } catch (io.wschaos.spec.SpecException e) {
+        e.problems().forEach(pr -> problems.add(pr.toString()));
+      } catch (java.io.IOException e) {
+        problems.add("--fault[" + (i + 1) + "]: not YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, String.join("\n", problems));
+    }
+    return out;
   }
 
   private static CommandFailure cannotListen(String where, Exception e) {
