@@ -473,6 +473,7 @@ public final class ScenarioRunner {
         Verdict v = verdicts.get(x.id());
         if (v == null || !v.isFinal()) {
           v = Verdict.undecided(true, "not judged: " + error, v == null ? List.of() : v.evidence());
+          timeline.record(0, 0, new EventBody.Verdict(x.id(), v.status().wire(), v.sentence(), v.evidence()));
         }
         out.add(new VerdictEntry(x.id(), x.name(), v));
       }

@@ -148,6 +148,22 @@ class ScenarioRunnerTest {
   }
 
   @Test
+  void anExternalClientIsToldTheUrlAndAwaitedClientWait() {
+    List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScenarioRunner withNotices = new ScenarioRunner(vertx, processes, ScenarioRunner.Options.defaults().withNotices(notices::add));
+    Scenario s = scenario("external", feed(), new io.wschaos.scenario.ClientSpec(null, 1, true, Duration.ofMillis(500), Map.of()),
+        Duration.ofSeconds(20), List.of(), expect("opens", Scenarios.opens(1)));
+    RunJournal j = withNotices.run(s);
+    assertEquals(1, notices.size(), notices.toString());
+    Matcher m = Pattern.compile("external: waiting up to 500 ms for a client on (ws://127\\.0\\.0\\.1:\\d+/)").matcher(notices.get(0));
+    assertTrue(m.matches(), notices.get(0));
+    assertEquals("no client connected to " + m.group(1) + " within 500 ms (client.wait)", j.environmentError());
+    assertTrue(j.elapsed().toMillis() < 3_000, j.elapsed().toString());
+    EventBody.Verdict v = (EventBody.Verdict) only(j, EventBody.Verdict.class).body();
+    assertEquals("not judged: " + j.environmentError(), v.sentence(), "a verdict event for every expectation, even unjudged");
+  }
+
+  @Test
   void nInstancesGetNPortsAndNClientNumbers() {
     Scenario s = scenario("herd", feed(), client(nodeClient(dir), 3, nodeEnv()), Duration.ofSeconds(20), List.of(),
         expect("every_instance_opens", Scenarios.everyInstanceOpens()));
