@@ -1,5 +1,6 @@
 package io.wschaos.cli;
 
+import io.wschaos.spec.SpecException;
 import io.vertx.core.Vertx;
 import io.wschaos.api.ApiOptions;
 import io.wschaos.api.ControlApi;

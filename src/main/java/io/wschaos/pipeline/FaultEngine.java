@@ -9,6 +9,7 @@ import io.wschaos.fault.FrameStage;
 import io.wschaos.fault.HandshakeAction;
 import io.wschaos.fault.ListenerStage;
 import io.wschaos.fault.Scheduler;
+import io.wschaos.fault.ServerControl;
 import io.wschaos.fault.StageOutput;
 import io.wschaos.fault.Trigger;
 import io.wschaos.fault.Unit;
@@ -49,6 +50,7 @@ public final class FaultEngine {
   private long origin;
   private int order;
   private boolean refusing;
+  private volatile ServerControl serverControl;
 
   /**
    * @param clock the scenario clock and a scheduler for time triggers ({@code at}, {@code for})
@@ -73,6 +75,14 @@ public final class FaultEngine {
    */
   public synchronized void origin(long micros) {
     origin = micros;
+  }
+
+  /**
+   * The server process that {@code restart_server} restarts: the runner sets it when it started the
+   * server; without one (proxy mode) the fault records {@code skipped}.
+   */
+  public void serverControl(ServerControl control) {
+    serverControl = control;
   }
 
   public long seed() {
@@ -535,6 +545,11 @@ public final class FaultEngine {
       if (link != null) {
         link.held(direction, delta);
       }
+    }
+
+    @Override
+    public ServerControl serverControl() {
+      return serverControl;
     }
   }
 }

@@ -43,10 +43,10 @@ final class HandshakeRelay {
     this.client = client;
   }
 
-  void handle(HttpServerRequest req) {
+  /** @param clientNo the logical client of the port the request arrived on (0 in proxy mode) */
+  void handle(HttpServerRequest req, int clientNo) {
     req.pause(); // before any asynchronous step, or toWebSocket() finds the request already read
     int linkId = proxy.nextLinkNumber();
-    int clientNo = proxy.clientNumber();
     List<String> offered = splitList(req.headers().getAll(SEC_WEBSOCKET_PROTOCOL));
     proxy
         .timeline()

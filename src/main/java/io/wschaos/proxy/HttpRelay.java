@@ -23,7 +23,7 @@ final class HttpRelay {
     this.client = client;
   }
 
-  void handle(HttpServerRequest req) {
+  void handle(HttpServerRequest req, int clientNo) {
     req.pause();
     long start = proxy.timeline().now();
     ProxyOptions o = proxy.options();
@@ -57,11 +57,11 @@ final class HttpRelay {
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
-                relayResponse(req, ar.result(), start);
+                relayResponse(req, clientNo, ar.result(), start);
               } else {
                 boolean timeout = ar.cause() instanceof TimeoutException || String.valueOf(ar.cause().getMessage()).contains("timeout");
                 int status = timeout ? 504 : 502;
-                record(req, status, start);
+                record(req, clientNo, status, start);
                 if (!req.response().ended()) {
                   req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end("upstream " + (timeout ? "timed out" : "unreachable") + "\n");
                 }
@@ -73,12 +73,12 @@ final class HttpRelay {
     return "chunked".equalsIgnoreCase(req.getHeader("Transfer-Encoding"));
   }
 
-  private void relayResponse(HttpServerRequest req, HttpClientResponse resp, long start) {
+  private void relayResponse(HttpServerRequest req, int clientNo, HttpClientResponse resp, long start) {
     HttpServerResponse out = req.response();
     if (out.closed() || out.ended()) {
       // The client hung up while the upstream answered: nobody to give the reply to.
       resp.request().reset();
-      proxy.timeline().record(0, proxy.clientNumber(), new EventBody.Http(req.method().name(), req.path(), 499, proxy.timeline().now() - start));
+      proxy.timeline().record(0, clientNo, new EventBody.Http(req.method().name(), req.path(), 499, proxy.timeline().now() - start));
       return;
     }
     out.setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
@@ -91,10 +91,10 @@ final class HttpRelay {
     if (resp.getHeader("Content-Length") == null) {
       out.setChunked(true);
     }
-    resp.pipeTo(out).onComplete(ar -> record(req, resp.statusCode(), start));
+    resp.pipeTo(out).onComplete(ar -> record(req, clientNo, resp.statusCode(), start));
   }
 
-  private void record(HttpServerRequest req, int status, long start) {
-    proxy.timeline().record(0, proxy.clientNumber(), new EventBody.Http(req.method().name(), req.path(), status, proxy.timeline().now() - start));
+  private void record(HttpServerRequest req, int clientNo, int status, long start) {
+    proxy.timeline().record(0, clientNo, new EventBody.Http(req.method().name(), req.path(), status, proxy.timeline().now() - start));
   }
 }

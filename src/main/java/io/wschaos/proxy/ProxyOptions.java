@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param writeQueueBytes per-leg write-queue high-water mark; above it the other leg stops reading
  * @param upstreamTimeout how long the upstream handshake may take before the client gets 504
  * @param seed the seed every random fault decision derives from
+ * @param instances 0 (proxy mode): one listener whose links belong to no logical client
+ *     ({@code client} 0); n &ge; 1 (the runner): n listeners, links accepted on the i-th are client i
  */
 public record ProxyOptions(
     String listenHost,
@@ -21,7 +23,8 @@ public record ProxyOptions(
     int maxFrameBytes,
     int writeQueueBytes,
     Duration upstreamTimeout,
-    long seed) {
+    long seed,
+    int instances) {
 
   public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
   public static final int DEFAULT_WRITE_QUEUE = 1024 * 1024;
@@ -37,31 +40,47 @@ public record ProxyOptions(
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("max frame size must be positive");
     }
+    if (instances < 0) {
+      throw new IllegalArgumentException("instances cannot be negative, got " + instances);
+    }
+    if (instances > 1 && listenPort != 0) {
+      throw new IllegalArgumentException("several instances listen on free ports only (listen port 0), got " + listenPort);
+    }
   }
 
   public static ProxyOptions of(URI upstream) {
     return new ProxyOptions(
-        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0);
+        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0, 0);
   }
 
   public ProxyOptions withListen(String host, int port) {
-    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed);
+    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances);
   }
 
   public ProxyOptions withMaxFrameBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed);
+    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances);
   }
 
   public ProxyOptions withUpstreamTimeout(Duration timeout) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances);
   }
 
   public ProxyOptions withSeed(long seed) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances);
   }
 
   public ProxyOptions withWriteQueueBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances);
+  }
+
+  /** {@code n} client-facing ports, one per logical client 1..n (see {@code instances}). */
+  public ProxyOptions withInstances(int n) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n);
+  }
+
+  /** How many listeners the proxy opens: at least one. */
+  public int listeners() {
+    return Math.max(1, instances);
   }
 
   public boolean upstreamTls() {

@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A listening WebSocket man-in-the-middle: upgrade requests become links to the upstream server,
  * other HTTP requests are forwarded as plain HTTP. Both are recorded on the timeline.
+ *
+ * <p>It listens on one client-facing port, or, for the runner, on one port per logical client
+ * ({@link ProxyOptions#withInstances}): what arrives on instance i's port is recorded with
+ * {@code client = i}. Links, faults and the timeline are shared by all of them.
  */
 public final class ProxyServer {
   /** Marks a connection a fault reset as it was accepted. */
@@ -44,14 +48,17 @@ public final class ProxyServer {
   private final FaultEngine engine;
   private final Map<Integer, Integer> opensByClient = new ConcurrentHashMap<>();
   private HttpServerOptions serverOptions;
-  private volatile HttpServer server;
-  private volatile int port;
+  /** The listening server of each instance (index instance - 1); null while refusing. Guarded by itself. */
+  private final HttpServer[] servers;
+  private final int[] ports;
   private volatile boolean closing;
 
   private ProxyServer(Vertx vertx, ProxyOptions options, Timeline timeline) {
     this.vertx = vertx;
     this.options = options;
     this.timeline = timeline;
+    this.servers = new HttpServer[options.listeners()];
+    this.ports = new int[options.listeners()];
     this.wsClient =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
@@ -70,7 +77,7 @@ public final class ProxyServer {
     this.engine = new FaultEngine(new LoopScheduler(NettyAccess.eventLoop(vertx), timeline), timeline, options.seed(), this::refuse);
   }
 
-  /** Starts listening; completes once the port accepts connections. */
+  /** Starts listening; completes once every port accepts connections. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyOptions options, Timeline timeline) {
     ProxyServer proxy = new ProxyServer(vertx, options, timeline);
     HttpServerOptions serverOptions =
@@ -84,28 +91,42 @@ public final class ProxyServer {
             .setPerFrameWebSocketCompressionSupported(false)
             .setRegisterWebSocketWriteHandlers(false);
     proxy.serverOptions = serverOptions;
-    return proxy.listen(options.listenPort()).map(s -> proxy);
+    List<Future<HttpServer>> all = new ArrayList<>();
+    for (int i = 0; i < proxy.servers.length; i++) {
+      all.add(proxy.listen(i, options.listenPort()));
+    }
+    return Future.all(all)
+        .map(ok -> proxy)
+        .recover(e -> proxy.close().transform(closed -> Future.<ProxyServer>failedFuture(e)));
   }
 
-  private Future<HttpServer> listen(int onPort) {
+  /** Listens for instance {@code index + 1} on {@code onPort} (0: a free one). */
+  private Future<HttpServer> listen(int index, int onPort) {
+    int client = options.instances() == 0 ? 0 : index + 1;
     HttpServer s =
         vertx
             .createHttpServer(new HttpServerOptions(serverOptions).setPort(onPort))
-            .connectionHandler(conn -> onAccept(conn))
-            .requestHandler(this::handle);
+            .connectionHandler(conn -> onAccept(conn, client))
+            .requestHandler(req -> handle(req, client));
     return s.listen().onSuccess(bound -> {
-      server = bound;
-      port = bound.actualPort();
+      synchronized (servers) {
+        if (!closing) {
+          servers[index] = bound;
+          ports[index] = bound.actualPort();
+          return;
+        }
+      }
+      bound.close(); // a rebind that finished after close()
     });
   }
 
   /** A TCP connection was accepted: a server_down in reset mode kills it at once, and it counts as an attempt. */
-  private void onAccept(io.vertx.core.http.HttpConnection conn) {
+  private void onAccept(io.vertx.core.http.HttpConnection conn, int client) {
     String fault = engine.onAccept();
     if (fault != null) {
       int link = nextLinkNumber();
-      timeline.record(link, clientNumber(), new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
-      timeline.record(link, clientNumber(), new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
+      timeline.record(link, client, new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
+      timeline.record(link, client, new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
       // Vert.x may hand over the connection after it has read the upgrade request, and serves that
       // request even once the channel is closed: mark the connection so the request is ignored.
       var ch = NettyAccess.of(conn).channel();
@@ -116,28 +137,36 @@ public final class ProxyServer {
   }
 
   /**
-   * A server_down in refuse mode closes the listening socket so the kernel refuses connections;
+   * A server_down in refuse mode closes every listening socket so the kernel refuses connections;
    * links already open live on (their channels no longer answer to the Vert.x server). Reopening
-   * binds the same port again, retrying while the kernel still holds it.
+   * binds each port again, retrying while the kernel still holds it.
    */
   private void refuse(boolean refuse) {
     vertx.runOnContext(v -> {
-      if (refuse) {
-        HttpServer s = server;
-        server = null;
+      for (int i = 0; i < servers.length; i++) {
+        HttpServer s;
+        boolean reopen;
+        synchronized (servers) {
+          s = refuse ? servers[i] : null;
+          if (refuse) {
+            servers[i] = null;
+          }
+          reopen = !refuse && servers[i] == null && !closing;
+        }
         if (s != null) {
           s.close();
         }
-      } else if (server == null && !closing) {
-        rebind(20);
+        if (reopen) {
+          rebind(i, 20);
+        }
       }
     });
   }
 
-  private void rebind(int triesLeft) {
-    listen(port).onFailure(e -> {
+  private void rebind(int index, int triesLeft) {
+    listen(index, ports[index]).onFailure(e -> {
       if (triesLeft > 0 && !closing) {
-        vertx.setTimer(50, id -> rebind(triesLeft - 1));
+        vertx.setTimer(50, id -> rebind(index, triesLeft - 1));
       }
     });
   }
@@ -152,20 +181,31 @@ public final class ProxyServer {
     return opensByClient.merge(client, 1, Integer::sum);
   }
 
-  private void handle(HttpServerRequest request) {
+  private void handle(HttpServerRequest request, int client) {
     if (NettyAccess.of(request).channel().hasAttr(RESET_BY_FAULT)) {
       return; // reset on accept: the attempt is on the timeline already
     }
     if (request.canUpgradeToWebSocket()) {
-      handshakes.handle(request);
+      handshakes.handle(request, client);
     } else {
-      httpRelay.handle(request);
+      httpRelay.handle(request, client);
     }
   }
 
-  /** The client-facing port actually bound. */
+  /** The client-facing port actually bound: the only one, or instance 1's. */
   public int port() {
-    return port;
+    return ports[0];
+  }
+
+  /**
+   * The client-facing port of logical client {@code instance} (1..instances); in proxy mode
+   * (instances 0) instance 1 names the only port.
+   */
+  public int port(int instance) {
+    if (instance < 1 || instance > ports.length) {
+      throw new IllegalArgumentException("no instance " + instance + " (this proxy has " + ports.length + ")");
+    }
+    return ports[instance - 1];
   }
 
   public ProxyOptions options() {
@@ -182,11 +222,6 @@ public final class ProxyServer {
 
   int nextLinkNumber() {
     return linkNumbers.incrementAndGet();
-  }
-
-  /** The logical client of links on this listener; 0 until the runner assigns instances. */
-  int clientNumber() {
-    return 0;
   }
 
   void register(Link link) {
@@ -222,9 +257,16 @@ public final class ProxyServer {
     Promise<Void> done = Promise.promise();
     closing = true;
     engine.reset();
-    HttpServer s = server;
-    Future<Void> stopped = s == null ? Future.succeededFuture() : s.close();
-    stopped.onComplete(
+    List<Future<Void>> closes = new ArrayList<>();
+    synchronized (servers) {
+      for (int i = 0; i < servers.length; i++) {
+        if (servers[i] != null) {
+          closes.add(servers[i].close());
+          servers[i] = null;
+        }
+      }
+    }
+    Future.join(closes).onComplete(
         ar -> {
           for (Link l : links.values()) {
             l.side(Leg.CLIENT).ctx.executor().execute(() -> l.shutdown(CloseStatus.GOING_AWAY, "proxy shutting down"));

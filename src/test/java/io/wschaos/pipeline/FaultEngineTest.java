@@ -203,4 +203,16 @@ class FaultEngineTest {
         timeline.events().stream().anyMatch(e -> e.body() instanceof EventBody.Fault f && "links: 0".equals(f.detail())),
         timeline.events().toString());
   }
+
+  @Test
+  void restartServerReachesTheServerControlTheRunnerGave() throws Exception {
+    List<String> restarts = new ArrayList<>();
+    engine.serverControl((downFor, signal) -> restarts.add(downFor + " " + signal));
+    add("{on: {open: 1}, restart_server: {down_for: 1s, signal: kill}}");
+    open(1);
+    open(1);
+    add("{at: 1s, restart_server: {}}");
+    clock.advanceMillis(1000);
+    assertEquals(List.of("PT1S KILL", "PT0S TERM"), restarts, "one restart each time a restart_server fires");
+  }
 }

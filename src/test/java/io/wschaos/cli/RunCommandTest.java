@@ -1,0 +1,221 @@
+package io.wschaos.cli;
+
+import static io.wschaos.runner.Scenarios.client;
+import static io.wschaos.runner.Scenarios.expect;
+import static io.wschaos.runner.Scenarios.feed;
+import static io.wschaos.runner.Scenarios.nodeClient;
+import static io.wschaos.runner.Scenarios.nodeEnv;
+import static io.wschaos.runner.Scenarios.scenario;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wschaos.runner.Scenarios;
+import io.wschaos.scenario.Scenario;
+import io.wschaos.timeline.Event;
+import io.wschaos.timeline.EventBody;
+import io.wschaos.timeline.JsonlReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** {@code wschaos run} in-process through {@link Main#run}, with scenarios built in code behind the loader seam. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RunCommandTest {
+  @TempDir static Path scripts;
+  @TempDir Path dir;
+  String out;
+  String err;
+
+  @BeforeAll
+  static void writeScripts() {
+    Scenarios.scripts(scripts);
+  }
+
+  @AfterEach
+  void restoreLoader() {
+    RunCommand.loader = ScenarioLoading.YAML;
+  }
+
+  /** Runs main with the given scenarios behind the seam; keeps stdout and stderr. */
+  private int run(List<Scenario> scenarios, String... args) {
+    RunCommand.loader = paths -> scenarios;
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      return Main.run(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+      out = o.toString(StandardCharsets.UTF_8);
+      err = e.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Scenario passing(String name) {
+    return scenario(name, feed(), client("exit 9", 1, nodeEnv()), Duration.ofSeconds(20), List.of(), expect("opens", Scenarios.opens(1)));
+  }
+
+  private List<String> lines() {
+    return out.lines().toList();
+  }
+
+  private static Document xml(Path file) throws Exception {
+    return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+  }
+
+  @Test
+  void aPassingSuiteExitsZeroWritesJUnitAndTimelinesAndClosesWithTheCount() throws Exception {
+    Path junit = dir.resolve("out/junit.xml");
+    Path report = dir.resolve("report");
+    int code = run(List.of(passing("first pass")), "run", "--client", nodeClient(scripts), "--seed", "7",
+        "--junit", junit.toString(), "--report", report.toString(), "x.yaml");
+    assertEquals(0, code, out + err);
+    List<String> lines = lines();
+    assertEquals("[1/1] start first pass (seed 7)", lines.get(0), "--seed overrides the scenario's");
+    assertTrue(lines.get(1).startsWith("[1/1] PASS  first pass  "), lines.toString());
+    assertTrue(lines.get(1).endsWith(", seed 7 (every verdict final early)"), lines.get(1));
+    assertEquals("1 passed, 0 failed", lines.get(lines.size() - 1));
+    assertEquals("", err);
+
+    Element suites = xml(junit).getDocumentElement();
+    assertEquals("1", suites.getAttribute("tests"));
+    assertEquals("0", suites.getAttribute("failures"));
+    assertEquals("0", suites.getAttribute("errors"));
+    Element suite = (Element) suites.getElementsByTagName("testsuite").item(0);
+    assertEquals("first pass", suite.getAttribute("name"));
+    Element seed = (Element) suite.getElementsByTagName("property").item(0);
+    assertEquals("seed", seed.getAttribute("name"));
+    assertEquals("7", seed.getAttribute("value"));
+    assertEquals("opens", ((Element) suite.getElementsByTagName("testcase").item(0)).getAttribute("name"));
+
+    List<Event> timeline = JsonlReader.read(report.resolve("first-pass.jsonl"));
+    assertTrue(timeline.stream().anyMatch(e -> e.body() instanceof EventBody.Open), "the JSONL timeline holds the run");
+    assertTrue(timeline.stream().anyMatch(e -> e.body() instanceof EventBody.Verdict v && "pass".equals(v.status())));
+  }
+
+  @Test
+  void aFailingExpectationExitsOneWithItsSentenceOnTheConsoleAndInJUnit() throws Exception {
+    Path junit = dir.resolve("junit.xml");
+    Scenario failing = scenario("fails", feed(), client(nodeClient(scripts), 1, nodeEnv()), Duration.ofSeconds(20), List.of(),
+        expect("opens", Scenarios.opens(1)), expect("fails", Scenarios.fails("no reconnect followed the close 1001 <within 3 s> & more")));
+    int code = run(List.of(passing("ok"), failing), "run", "--parallel", "2", "--client", nodeClient(scripts), "--junit", junit.toString(), "a", "b");
+    assertEquals(1, code, out + err);
+    assertTrue(lines().stream().anyMatch(l -> l.matches("\\[\\d/2] FAIL  fails  .*")), out);
+    assertTrue(lines().contains("        fails [fail]: no reconnect followed the close 1001 <within 3 s> & more"), out);
+    assertEquals("1 passed, 1 failed", lines().get(lines().size() - 1));
+
+    Document doc = xml(junit);
+    assertEquals("3", doc.getDocumentElement().getAttribute("tests"), "a test case per expectation");
+    assertEquals("1", doc.getDocumentElement().getAttribute("failures"));
+    NodeList suites = doc.getElementsByTagName("testsuite");
+    assertEquals("ok", ((Element) suites.item(0)).getAttribute("name"), "suite order, whatever finished first");
+    Element failure = (Element) doc.getElementsByTagName("failure").item(0);
+    assertEquals("no reconnect followed the close 1001 <within 3 s> & more", failure.getAttribute("message"));
+    assertEquals("fails", ((Element) failure.getParentNode()).getAttribute("name"));
+  }
+
+  @Test
+  void anEnvironmentErrorExitsThreeWithAJUnitError() throws Exception {
+    Path junit = dir.resolve("junit.xml");
+    int code = run(List.of(passing("env")), "run", "--junit", junit.toString(), "x.yaml");
+    assertEquals(3, code, out + err);
+    assertTrue(lines().stream().anyMatch(l -> l.matches("\\[1/1] ERROR env  .*: the client exited with code 9 before making any connection attempt \\(exit 9\\)")), out);
+    assertEquals("(1 of the failed had an environment error)", lines().get(lines().size() - 2));
+    assertEquals("0 passed, 1 failed", lines().get(lines().size() - 1));
+    Document doc = xml(junit);
+    assertEquals("1", doc.getDocumentElement().getAttribute("errors"));
+    Element error = (Element) doc.getElementsByTagName("error").item(0);
+    assertTrue(error.getAttribute("message").startsWith("the client exited with code 9"), error.getAttribute("message"));
+  }
+
+  @Test
+  void repeatSaysHowStableEachVerdictWas() {
+    int code = run(List.of(passing("twice")), "run", "--repeat", "2", "--client", nodeClient(scripts), "x.yaml");
+    assertEquals(0, code, out + err);
+    assertTrue(lines().contains("  twice / opens: passed 2/2"), out);
+    assertTrue(lines().stream().anyMatch(l -> l.startsWith("[1/2] start twice run ")), out);
+    assertEquals("1 passed, 0 failed", lines().get(lines().size() - 1));
+  }
+
+  @Test
+  void badFlagsAndInvalidScenariosExitTwoAndRunNothing() {
+    assertEquals(2, run(List.of(passing("x")), "run", "--parallel", "0", "x.yaml"));
+    assertEquals("wschaos: --parallel: 0 is not a number of runs at once (1 or more)\n", err);
+    assertEquals("", out);
+
+    assertEquals(2, run(List.of(passing("x")), "run", "--repeat", "x", "x.yaml"));
+    assertTrue(err.startsWith("wschaos: Invalid value for option '--repeat'"), err);
+
+    RunCommand.loader = paths -> {
+      throw new ScenarioLoading.ScenarioLoadException(List.of(
+          "s/a.yaml:3:5: faults[0].close.code: 999 is not a valid close code", "s/b.yaml:1:1: name: missing"));
+    };
+    PrintStream oldErr = System.err;
+    java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run("run", "s");
+    } finally {
+      System.setErr(oldErr);
+    }
+    assertEquals(2, code);
+    assertEquals("wschaos: s/a.yaml:3:5: faults[0].close.code: 999 is not a valid close code\n"
+        + "wschaos: s/b.yaml:1:1: name: missing (2 problems; nothing ran)\n", e.toString(StandardCharsets.UTF_8));
+
+    Scenario noExpect = scenario("bare", feed(), client("true", 1, Map.of()), Duration.ofSeconds(1), List.of());
+    assertEquals(2, run(List.of(noExpect), "run", "x.yaml"));
+    assertEquals("wschaos: bare: expect: a scenario needs at least one expectation (nothing ran)\n", err);
+
+    assertEquals(2, run(List.of(), "run", "empty/"));
+    assertEquals("wschaos: no scenario files in empty\n", err);
+  }
+
+  @Test
+  void aScenarioFileWithAnErrorIsBadInputWithItsLocationAndNothingRuns() throws Exception {
+    Path file = dir.resolve("broken.yaml");
+    java.nio.file.Files.writeString(file, String.join("\n",
+        "name: broken",
+        "server: {builtin: feed}",
+        "client: {command: node never-started.js}",
+        "duration: 5s",
+        "faults:",
+        "  - close: {code: 999}",
+        "expect:",
+        "  - closes_cleanly: {}",
+        ""));
+    int code;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      code = Main.run("run", file.toString());
+    } finally {
+      System.setErr(oldErr);
+    }
+    String text = e.toString(StandardCharsets.UTF_8);
+    assertEquals(2, code, text);
+    assertTrue(text.contains("broken.yaml:6:") && text.contains("faults[0].close.code: 999 is not a valid close code"), text);
+    assertFalse(text.contains("Exception"), "located lines, no stack trace: " + text);
+  }
+}
