@@ -46,12 +46,9 @@ final class HandshakeRelay {
   /** @param clientNo the logical client of the port the request arrived on (0 in proxy mode) */
   void handle(HttpServerRequest req, int clientNo) {
     req.pause(); // before any asynchronous step, or toWebSocket() finds the request already read
-    int linkId = proxy.nextLinkNumber();
     List<String> offered = splitList(req.headers().getAll(SEC_WEBSOCKET_PROTOCOL));
-    proxy
-        .timeline()
-        .record(
-            linkId,
+    int linkId =
+        proxy.recordAttempt(
             clientNo,
             new EventBody.Attempt(
                 String.valueOf(req.remoteAddress()),

@@ -31,6 +31,11 @@ final class NettyAccess {
     return ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup().next();
   }
 
+  /** A new context on the next of Vert.x's event loops (round robin), to spread servers over loops. */
+  static io.vertx.core.Context newEventLoopContext(io.vertx.core.Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+  }
+
   /** The Vert.x handler's context of an HTTP connection. */
   static ChannelHandlerContext of(io.vertx.core.http.HttpConnection conn) {
     return ((HttpServerConnection) conn).channelHandlerContext();

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param seed the seed every random fault decision derives from
  * @param instances 0 (proxy mode): one listener whose links belong to no logical client
  *     ({@code client} 0); n &ge; 1 (the runner): n listeners, links accepted on the i-th are client i
+ * @param eventLoops how many event loops accept and relay links (each link lives on one); default
+ *     one per CPU, like haproxy's threads
  */
 public record ProxyOptions(
     String listenHost,
@@ -24,7 +26,8 @@ public record ProxyOptions(
     int writeQueueBytes,
     Duration upstreamTimeout,
     long seed,
-    int instances) {
+    int instances,
+    int eventLoops) {
 
   public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
   public static final int DEFAULT_WRITE_QUEUE = 1024 * 1024;
@@ -40,6 +43,9 @@ public record ProxyOptions(
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("max frame size must be positive");
     }
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("at least one event loop, got " + eventLoops);
+    }
     if (instances < 0) {
       throw new IllegalArgumentException("instances cannot be negative, got " + instances);
     }
@@ -50,32 +56,37 @@ public record ProxyOptions(
 
   public static ProxyOptions of(URI upstream) {
     return new ProxyOptions(
-        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0, 0);
+        "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0, 0,
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   public ProxyOptions withListen(String host, int port) {
-    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances);
+    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops);
   }
 
   public ProxyOptions withMaxFrameBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances);
+    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops);
   }
 
   public ProxyOptions withUpstreamTimeout(Duration timeout) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances, eventLoops);
   }
 
   public ProxyOptions withSeed(long seed) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops);
   }
 
   public ProxyOptions withWriteQueueBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances, eventLoops);
+  }
+
+  public ProxyOptions withEventLoops(int n) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, n);
   }
 
   /** {@code n} client-facing ports, one per logical client 1..n (see {@code instances}). */
   public ProxyOptions withInstances(int n) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n, eventLoops);
   }
 
   /** How many listeners the proxy opens: at least one. */

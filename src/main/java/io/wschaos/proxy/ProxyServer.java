@@ -48,8 +48,13 @@ public final class ProxyServer {
   private final FaultEngine engine;
   private final Map<Integer, Integer> opensByClient = new ConcurrentHashMap<>();
   private HttpServerOptions serverOptions;
-  /** The listening server of each instance (index instance - 1); null while refusing. Guarded by itself. */
-  private final HttpServer[] servers;
+  /**
+   * The listening servers of each instance (index instance - 1), one per event loop, all on the
+   * instance's port (Vert.x hands accepted connections to them in turn); null while refusing.
+   * Guarded by itself.
+   */
+  private final HttpServer[][] servers;
+  private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger(-1_000);
   private final int[] ports;
   private volatile boolean closing;
 
@@ -57,7 +62,7 @@ public final class ProxyServer {
     this.vertx = vertx;
     this.options = options;
     this.timeline = timeline;
-    this.servers = new HttpServer[options.listeners()];
+    this.servers = new HttpServer[options.listeners()][];
     this.ports = new int[options.listeners()];
     this.wsClient =
         vertx.createWebSocketClient(
@@ -100,32 +105,71 @@ public final class ProxyServer {
         .recover(e -> proxy.close().transform(closed -> Future.<ProxyServer>failedFuture(e)));
   }
 
-  /** Listens for instance {@code index + 1} on {@code onPort} (0: a free one). */
+  /**
+   * Listens for instance {@code index + 1} on {@code onPort} (0: a free one) with one server per
+   * event loop: the first binds the port, the others join it, each from its own event-loop
+   * context, so links spread over the loops (a single server would put every link on one thread).
+   */
   private Future<HttpServer> listen(int index, int onPort) {
     int client = options.instances() == 0 ? 0 : index + 1;
-    HttpServer s =
+    // Vert.x shares a listening socket among servers that listen on the same port; for a free port
+    // the key is a negative number ("a shared random port"), unique to this group.
+    int port = onPort == 0 ? SHARED_RANDOM_PORTS.decrementAndGet() : onPort;
+    return listenOn(NettyAccess.newEventLoopContext(vertx), client, port)
+        .compose(first -> {
+          List<Future<HttpServer>> more = new ArrayList<>();
+          for (int i = 1; i < options.eventLoops(); i++) {
+            more.add(listenOn(NettyAccess.newEventLoopContext(vertx), client, port));
+          }
+          return Future.all(more).map(all -> {
+            HttpServer[] group = new HttpServer[options.eventLoops()];
+            group[0] = first;
+            for (int i = 1; i < group.length; i++) {
+              group[i] = all.resultAt(i - 1);
+            }
+            return group;
+          });
+        })
+        .compose(group -> {
+          synchronized (servers) {
+            if (!closing) {
+              servers[index] = group;
+              ports[index] = group[0].actualPort();
+              return Future.succeededFuture(group[0]);
+            }
+          }
+          closeAll(group); // a rebind that finished after close()
+          return Future.succeededFuture(group[0]);
+        });
+  }
+
+  private Future<HttpServer> listenOn(io.vertx.core.Context context, int client, int onPort) {
+    io.vertx.core.Promise<HttpServer> bound = io.vertx.core.Promise.promise();
+    context.runOnContext(v ->
         vertx
             .createHttpServer(new HttpServerOptions(serverOptions).setPort(onPort))
             .connectionHandler(conn -> onAccept(conn, client))
-            .requestHandler(req -> handle(req, client));
-    return s.listen().onSuccess(bound -> {
-      synchronized (servers) {
-        if (!closing) {
-          servers[index] = bound;
-          ports[index] = bound.actualPort();
-          return;
-        }
+            .requestHandler(req -> handle(req, client))
+            .listen()
+            .onComplete(bound));
+    return bound.future();
+  }
+
+  private static Future<Void> closeAll(HttpServer[] group) {
+    List<Future<Void>> closes = new ArrayList<>();
+    for (HttpServer s : group) {
+      if (s != null) {
+        closes.add(s.close());
       }
-      bound.close(); // a rebind that finished after close()
-    });
+    }
+    return Future.all(closes).mapEmpty();
   }
 
   /** A TCP connection was accepted: a server_down in reset mode kills it at once, and it counts as an attempt. */
   private void onAccept(io.vertx.core.http.HttpConnection conn, int client) {
     String fault = engine.onAccept();
     if (fault != null) {
-      int link = nextLinkNumber();
-      timeline.record(link, client, new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
+      int link = recordAttempt(client, new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
       timeline.record(link, client, new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
       // Vert.x may hand over the connection after it has read the upgrade request, and serves that
       // request even once the channel is closed: mark the connection so the request is ignored.
@@ -144,7 +188,7 @@ public final class ProxyServer {
   private void refuse(boolean refuse) {
     vertx.runOnContext(v -> {
       for (int i = 0; i < servers.length; i++) {
-        HttpServer s;
+        HttpServer[] s;
         boolean reopen;
         synchronized (servers) {
           s = refuse ? servers[i] : null;
@@ -154,7 +198,7 @@ public final class ProxyServer {
           reopen = !refuse && servers[i] == null && !closing;
         }
         if (s != null) {
-          s.close();
+          closeAll(s);
         }
         if (reopen) {
           rebind(i, 20);
@@ -224,6 +268,16 @@ public final class ProxyServer {
     return linkNumbers.incrementAndGet();
   }
 
+  /**
+   * Numbers a new attempt and records it in one step, so that link numbers follow the order of
+   * attempts on the timeline even with several event loops accepting at once.
+   */
+  synchronized int recordAttempt(int client, EventBody.Attempt attempt) {
+    int link = nextLinkNumber();
+    timeline.record(link, client, attempt);
+    return link;
+  }
+
   void register(Link link) {
     links.put(link.id(), link);
   }
@@ -261,7 +315,7 @@ public final class ProxyServer {
     synchronized (servers) {
       for (int i = 0; i < servers.length; i++) {
         if (servers[i] != null) {
-          closes.add(servers[i].close());
+          closes.add(closeAll(servers[i]));
           servers[i] = null;
         }
       }

@@ -283,6 +283,7 @@ class NodeRelayTest {
     assertEquals("text/plain; charset=utf-8", answer.path("headers").path("content-type").asText(),
         () -> "Content-Type in " + answer);
     assertEquals("rejected by ws-server with " + status + "\n", answer.get("body").asText());
+    route.server().awaitEvent("rejected", WAIT); // the server prints it after it answered: wait for the line
     assertEquals(1, route.server().events("rejected").size(), () -> both(client, route));
   }
 
