@@ -61,6 +61,10 @@ final class ProxyCommand implements Callable<Integer> {
       description = "A fault to start with, one entry of the scenario schema in YAML or JSON, e.g. '{delay: {to: client, by: 200ms}}' (repeatable; docs/faults.md).")
   java.util.List<String> faults = new java.util.ArrayList<>();
 
+  @Option(names = "--event-loops", paramLabel = "N",
+      description = "Event loops that accept and relay links (default: one per CPU).")
+  Integer eventLoops;
+
   @Option(names = "--transport", paramLabel = "KIND", defaultValue = "native",
       description = "Socket transport: native (epoll on Linux, finer timers; falls back to nio where unavailable) or nio (default: ${DEFAULT-VALUE}).")
   String transport;
@@ -79,8 +83,11 @@ final class ProxyCommand implements Callable<Integer> {
     ProxyOptions options;
     try {
       options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed);
+      if (eventLoops != null) {
+        options = options.withEventLoops(eventLoops);
+      }
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure(ExitCode.BAD_INPUT, "--upstream: " + e.getMessage());
+      throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().contains("event loop") ? "--event-loops: " : "--upstream: ") + e.getMessage());
     }
     ApiOptions apiOptions = parseApi();
     Level recording = parseLevel();
