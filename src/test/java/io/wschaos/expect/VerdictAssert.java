@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 
 /** Assertions on a verdict that print the whole verdict when they fail. */
 public final class VerdictAssert {
@@ -74,9 +73,5 @@ public final class VerdictAssert {
 
   public Verdict verdict() {
     return v;
-  }
-
-  public List<Long> evidence() {
-    return v.evidence();
   }
 }

@@ -1,0 +1,22 @@
+package io.wschaos.expect.builtin;
+
+import io.wschaos.expect.ExpectationCatalog;
+
+/** The catalogue of builtin expectations: one line per expectation, by YAML name (docs/expectations.md). */
+public final class BuiltinExpectations {
+  private BuiltinExpectations() {}
+
+  public static ExpectationCatalog catalog() {
+    ExpectationCatalog c = new ExpectationCatalog();
+    // reconnecting
+    c.register("reconnect", Reconnect.Params.class, Reconnect::new, "a new attempt follows every selected end within the bound");
+    c.register("no_reconnect", NoReconnect.Params.class, NoReconnect::new, "no attempt follows a fatal end for that long");
+
+    // messages
+
+    // links
+
+    // anything
+    return c;
+  }
+}
