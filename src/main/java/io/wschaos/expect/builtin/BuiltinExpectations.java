@@ -11,6 +11,8 @@ public final class BuiltinExpectations {
     // reconnecting
     c.register("reconnect", Reconnect.Params.class, Reconnect::new, "a new attempt follows every selected end within the bound");
     c.register("no_reconnect", NoReconnect.Params.class, NoReconnect::new, "no attempt follows a fatal end for that long");
+    c.register("backoff", Backoff.Params.class, Backoff::new, "the delays between failed attempts fit a capped geometric envelope");
+    c.register("backoff_reset", BackoffReset.Params.class, BackoffReset::new, "after a stable link, the next reconnect is quick again");
 
     // messages
 
