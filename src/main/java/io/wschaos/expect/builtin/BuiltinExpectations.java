@@ -13,6 +13,8 @@ public final class BuiltinExpectations {
     c.register("no_reconnect", NoReconnect.Params.class, NoReconnect::new, "no attempt follows a fatal end for that long");
     c.register("backoff", Backoff.Params.class, Backoff::new, "the delays between failed attempts fit a capped geometric envelope");
     c.register("backoff_reset", BackoffReset.Params.class, BackoffReset::new, "after a stable link, the next reconnect is quick again");
+    c.register("max_attempts", MaxAttempts.Params.class, MaxAttempts::new, "no reconnect storm");
+    c.register("herd", Herd.Params.class, Herd::new, "reconnects after a shared outage are spread out and the attempt rate stays bounded");
 
     // messages
 
