@@ -17,6 +17,9 @@ public final class BuiltinExpectations {
     c.register("herd", Herd.Params.class, Herd::new, "reconnects after a shared outage are spread out and the attempt rate stays bounded");
 
     // messages
+    c.register("delivered", Delivered.Params.class, Delivered::new, "what was sent before, during and after an outage arrives");
+    c.register("acked", Acked.Params.class, Acked::new, "every message forwarded to the client is acknowledged once, in time");
+    c.register("resumes", Resumes.Params.class, Resumes::new, "a reconnecting client asks for what it missed");
 
     // links
 
