@@ -124,7 +124,16 @@ public final class EventCount {
 
   /** "message events to server matching {"type":"ack"}". */
   public String describe() {
-    return kind + " events" + (to == null ? "" : " to " + to.wire()) + (match == null ? "" : " matching " + match);
+    return kind + " events" + qualifiers();
+  }
+
+  /** "1 message event to server matching {"type":"ack"}", "4 message events …". */
+  public String counted(long n) {
+    return n + " " + kind + (n == 1 ? " event" : " events") + qualifiers();
+  }
+
+  private String qualifiers() {
+    return (to == null ? "" : " to " + to.wire()) + (match == null ? "" : " matching " + match);
   }
 
   /** "at least 5", "at most 2", "between 1 and 3", "exactly 3". */

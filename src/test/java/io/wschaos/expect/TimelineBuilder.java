@@ -250,9 +250,14 @@ public final class TimelineBuilder {
     return new Messages(Map.copyOf(declared), clientId);
   }
 
-  /** A judgement at {@code nowSeconds}; {@code runOver}: the run ended there. */
+  /**
+   * A judgement at {@code nowSeconds} over the events recorded up to then (as the timeline holds
+   * them at that moment); {@code runOver}: the run ended there.
+   */
   public Judging judging(double nowSeconds, boolean runOver) {
-    return new Judging(events(), Math.round(nowSeconds * 1e6), runOver, instances, Math.round(nowSeconds * 1e6), tolerance, messages());
+    long now = Math.round(nowSeconds * 1e6);
+    List<Event> sofar = events.stream().filter(e -> e.t() <= now).toList();
+    return new Judging(sofar, now, runOver, instances, now, tolerance, messages());
   }
 
   /** Judged at the last event's time, the run over. */

@@ -22,6 +22,9 @@ public final class BuiltinExpectations {
     c.register("resumes", Resumes.Params.class, Resumes::new, "a reconnecting client asks for what it missed");
 
     // links
+    c.register("heartbeat", Heartbeat.Params.class, Heartbeat::new, "the client sends a heartbeat at least that often");
+    c.register("detects_dead_link", DetectsDeadLink.Params.class, DetectsDeadLink::new, "the client notices a half-open link within the bound");
+    c.register("survives", Survives.Params.class, Survives::new, "the link stays open and the client keeps working after a fault");
 
     // anything
     return c;
