@@ -25,8 +25,11 @@ public final class BuiltinExpectations {
     c.register("heartbeat", Heartbeat.Params.class, Heartbeat::new, "the client sends a heartbeat at least that often");
     c.register("detects_dead_link", DetectsDeadLink.Params.class, DetectsDeadLink::new, "the client notices a half-open link within the bound");
     c.register("survives", Survives.Params.class, Survives::new, "the link stays open and the client keeps working after a fault");
+    c.register("handshake", Handshake.Params.class, Handshake::new, "every attempt carries what it must");
+    c.register("closes_cleanly", ClosesCleanly.Params.class, ClosesCleanly::new, "the client ends its links with a proper close");
 
     // anything
+    c.register("events", Events.Params.class, Events::new, "a general count over the timeline");
     return c;
   }
 }
