@@ -1,6 +1,7 @@
 package io.wschaos.expect.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.wschaos.expect.CodeSet;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
@@ -24,7 +25,7 @@ import java.util.List;
  */
 public final class ClosesCleanly implements Expectation {
   private static final CodeSet CLIENT_CODES = CodeSet.parse(
-      new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode().add("1000-1003").add("1007-1011").add("3000-4999"), "code", "close code", 1000, 4999);
+      JsonNodeFactory.instance.arrayNode().add("1000-1003").add("1007-1011").add("3000-4999"), "code", "close code", 1000, 4999);
 
   /** @param code the codes the client may close with (default any a client may send) */
   public record Params(JsonNode code) {
