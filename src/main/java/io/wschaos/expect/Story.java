@@ -144,8 +144,8 @@ public final class Story {
   private static final Set<String> LOST = Set.of("dropped", "swallowed", "discarded");
 
   private static final Object CACHE_LOCK = new Object();
-  private static Judging cachedFor;
-  private static Story cached;
+  /** The last story built, held softly so that it never pins a finished run's events. */
+  private static java.lang.ref.SoftReference<Story> cached = new java.lang.ref.SoftReference<>(null);
 
   private final Judging judging;
   private final List<Event> run = new ArrayList<>();
@@ -215,14 +215,18 @@ public final class Story {
     clients = List.copyOf(seen);
   }
 
-  /** The story of {@code judging}; built once per judgement and shared by its expectations. */
+  /**
+   * The story of {@code judging}; built once per judgement (the same {@code Judging} instance) and
+   * shared by the expectations judged on it.
+   */
   public static Story of(Judging judging) {
     synchronized (CACHE_LOCK) {
-      if (cachedFor != judging) {
-        cached = new Story(judging);
-        cachedFor = judging;
+      Story s = cached.get();
+      if (s == null || s.judging != judging) {
+        s = new Story(judging);
+        cached = new java.lang.ref.SoftReference<>(s);
       }
-      return cached;
+      return s;
     }
   }
 
