@@ -88,9 +88,9 @@ class AckedTest {
   void withoutDeclarationsOrDataItIsUndecided() {
     TimelineBuilder none = timeline();
     none.at(1).attempt().open();
-    Expect.judge(ACKED, none.judging(10, true)).undecided().isFinal()
+    Expect.judge(ACKED, none.judging(10, true)).undecided().isFinal().evidence()
         .sentence("messages.seq is not declared: declare it under messages: or give message as {match: {…}, field: /pointer}");
     Expect.judge("acked: {within: 1s, message: {match: {type: data}, field: /seq}, ack: {match: {type: ack}, seq: /seq}}", none.judging(10, true))
-        .undecided().isFinal().sentence("no /seq of {\"type\":\"data\"} to client was forwarded to the client");
+        .undecided().isFinal().evidence().sentence("no /seq of {\"type\":\"data\"} to client was forwarded to the client");
   }
 }

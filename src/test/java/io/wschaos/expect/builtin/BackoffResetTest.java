@@ -47,7 +47,8 @@ class BackoffResetTest {
     tl.at(1).attempt().open().at(3).abortByProxy("reset", "down");
     tl.at(3.2).resetAttempt("down").at(3.7).attempt().open(); // waited only 0.5 s
     tl.at(20).closeByServer(1001).at(20.2).attempt().open();
-    Expect.judge(RESET, tl.judging(30, true)).undecided().isFinal()
+    // evidence: the 0.5 s wait (end of attempt 2, attempt 3), link 3's open and its end
+    Expect.judge(RESET, tl.judging(30, true)).undecided().isFinal().evidence(5, 6, 7, 8)
         .sentence("client 1's link 3 stayed open 16.3 s and ended, but client 1 had never waited longer than 1 s (±0.15 s) between failed attempts"
             + " before it (longest 0.5 s), so nothing shows its backoff had grown");
   }

@@ -67,8 +67,8 @@ class HerdTest {
   void aClientThatNeverComesBackFailsWhenTheRunIsOver() {
     double[] d = {1, 2, 3, 4, 5, 6, 7, 8, 9, Double.NaN}; // client 10 never attempts again
     TimelineBuilder full = herd(d);
-    Expect.judge(HERD, full.running(20)).undecided().isOpen().sentence("waiting: 9 of 10 clients attempted again after fault restart at 5 s");
-    Expect.judge(HERD, full.judging(20, true)).fails().isFinal()
+    Expect.judge(HERD, full.running(20)).undecided().isOpen().evidence(21).sentence("waiting: 9 of 10 clients attempted again after fault restart at 5 s");
+    Expect.judge(HERD, full.judging(20, true)).fails().isFinal().evidence(21)
         .sentence("expected every client to attempt again after fault restart at 5 s; client 10 never did by 20 s");
   }
 
@@ -76,10 +76,10 @@ class HerdTest {
   void itNeedsTenInstancesAndTheFault() {
     TimelineBuilder few = timeline().instances(3);
     few.at(1).attempt().open();
-    Expect.judge(HERD, few.judging(20, true)).undecided().isFinal().sentence("herd needs at least 10 client instances; this run has 3");
+    Expect.judge(HERD, few.judging(20, true)).undecided().isFinal().evidence().sentence("herd needs at least 10 client instances; this run has 3");
     TimelineBuilder quiet = timeline().instances(10);
     quiet.at(1).attempt().open();
-    Expect.judge(HERD, quiet.judging(20, true)).undecided().isFinal().sentence("fault restart never acted");
+    Expect.judge(HERD, quiet.judging(20, true)).undecided().isFinal().evidence().sentence("fault restart never acted");
   }
 
   @Test

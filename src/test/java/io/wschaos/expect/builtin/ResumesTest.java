@@ -64,13 +64,13 @@ class ResumesTest {
     Expect.judge(byMessage, tl.judging(10, true)).passes().cites(tl.seq()).says("asked /from of {\"type\":\"resume\"} to server = 9");
     TimelineBuilder silent = interrupted(true);
     silent.at(3.5).attempt().open();
-    Expect.judge(byMessage, silent.running(4)).undecided().isOpen().says("waiting for attempt 2 of client 1");
+    Expect.judge(byMessage, silent.running(4)).undecided().isOpen().evidence(22, 20, 18).says("waiting for attempt 2 of client 1");
   }
 
   @Test
   void withoutAReconnectAfterDataItIsUndecided() {
     TimelineBuilder tl = interrupted(true);
-    Expect.judge(RESUMES, tl.judging(10, true)).undecided().isFinal()
+    Expect.judge(RESUMES, tl.judging(10, true)).undecided().isFinal().evidence()
         .sentence("no client attempted again after seq (/seq of {\"type\":\"data\"} to client) had been forwarded to it");
   }
 }
