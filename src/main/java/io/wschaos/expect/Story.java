@@ -126,6 +126,18 @@ public final class Story {
     }
   }
 
+  /**
+   * Where a fault acted on one link: from its {@code started} event there to its {@code stopped}
+   * event, or to the link's end, or still going (both null).
+   */
+  public record FaultWindow(String fault, String name, int link, Event started, Event stopped, End end) {
+    /** True when {@code t} lies in the window. */
+    public boolean covers(long t) {
+      long until = stopped != null ? stopped.t() : end != null ? end.t() : Long.MAX_VALUE;
+      return t >= started.t() && t <= until;
+    }
+  }
+
   /** A message of a declared sequence and its number. */
   public record Numbered(Event event, long value) {
     public long t() {
@@ -536,6 +548,18 @@ public final class Story {
     for (Event e : run) {
       if (e.link() != 0 && e.body() instanceof EventBody.Fault f && f.name().equals(name) && f.action().equals("started")) {
         out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** Every window of fault {@code id} on a link, in order of start. */
+  public List<FaultWindow> windows(String id) {
+    List<FaultWindow> out = new ArrayList<>();
+    for (Event e : run) {
+      if (e.link() != 0 && e.body() instanceof EventBody.Fault f && f.fault().equals(id) && f.action().equals("started")) {
+        End end = attemptOnLink(e.link()).map(Attempt::end).orElse(null);
+        out.add(new FaultWindow(id, f.name(), e.link(), e, stop(id, e.link(), e.seq()).orElse(null), end));
       }
     }
     return out;

@@ -85,6 +85,19 @@ class StoryTest {
   }
 
   @Test
+  void aFaultWindowRunsFromItsStartOnALinkToItsStopOrTheLinksEnd() {
+    TimelineBuilder tl = timeline();
+    tl.at(1).attempt().open().at(2).fault("slow", "delay", "started").at(4).fault("slow", "delay", "stopped");
+    tl.at(5).attempt().open().at(6).fault("slow", "delay", "started").at(8).closeByServer(1001);
+    List<Story.FaultWindow> ws = tl.story().windows("slow");
+    assertEquals(2, ws.size());
+    assertEquals(4, ws.get(0).stopped().seq());
+    assertTrue(ws.get(0).covers(3_000_000) && !ws.get(0).covers(4_500_000));
+    assertNull(ws.get(1).stopped());
+    assertTrue(ws.get(1).covers(7_000_000) && !ws.get(1).covers(9_000_000), "the link's end closes the window");
+  }
+
+  @Test
   void teardownEventsNeitherAnchorNorCount() {
     TimelineBuilder tl = timeline();
     tl.at(0.1).attempt().open();
