@@ -1,0 +1,636 @@
+package io.wschaos.expect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wschaos.frame.Direction;
+import io.wschaos.frame.Leg;
+import io.wschaos.scenario.Messages;
+import io.wschaos.timeline.Event;
+import io.wschaos.timeline.EventBody;
+import io.wschaos.timeline.MessageMatcher;
+import io.wschaos.timeline.Phase;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The words of DESIGN.md's "Exact semantics" derived once from a timeline, so that every expectation
+ * reads the same attempts, ends, opens, sequences and fault windows.
+ *
+ * <ul>
+ *   <li>Only {@code run}-phase events exist here: teardown events never anchor or count.
+ *   <li>An <b>attempt</b> is an {@code attempt} event (an upgrade request, or a connection a fault
+ *       reset on accept: no path); its time is the event's {@code t}.
+ *   <li>A <b>logical client</b> is the event header's {@code client} (the runner instance); links
+ *       recorded with client 0 are stitched by the declared {@code client_id} when there is one
+ *       (numbered 1, 2… in order of first appearance), else they are all client 0.
+ *   <li>The <b>end</b> of a link or attempt is the earliest of: the proxy writes a close frame to
+ *       the client ({@code close} on the client leg by proxy, or a server's close read from the server
+ *       leg, which the proxy relays at once unless a fault swallowed or dropped it right then); the
+ *       proxy closes or resets the client's TCP, or reads its FIN or RST ({@code abort} on the client
+ *       leg); the proxy reads the client's close frame; the proxy answers the handshake with a
+ *       status ({@code rejected}). It carries a cause and who acted ({@code by}). A link that ended
+ *       with none of these recorded ends at its {@code ended} event (cause {@code gone}).
+ *   <li>A <b>sequence</b> is the value at the declared JSON pointer of a message's {@code preview}.
+ *       Previews hold the first 256 bytes of a text message: enough for the small JSON messages of
+ *       the example protocol; a number past byte 256 is not seen.
+ * </ul>
+ */
+public final class Story {
+  /** What ended a link or an attempt. */
+  public enum Cause {
+    CLOSE,
+    ABORT,
+    REJECTED,
+    GONE
+  }
+
+  /**
+   * An end (DESIGN: "end").
+   *
+   * @param code the close code (null for a close frame without one) or the HTTP status
+   * @param by client, server or proxy (GONE: null)
+   * @param fault the fault id when a fault did it, else null
+   */
+  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
+    public long t() {
+      return event.t();
+    }
+
+    public long seq() {
+      return event.seq();
+    }
+
+    /** The client started it: its own close frame, FIN or RST. */
+    public boolean byClient() {
+      return "client".equals(by);
+    }
+
+    /** The close code the client's WebSocket reports: the code, 1005 without one, 1006 for an abort. */
+    public Integer clientCode() {
+      return switch (cause) {
+        case CLOSE -> code == null ? 1005 : code;
+        case ABORT, GONE -> 1006;
+        case REJECTED -> null;
+      };
+    }
+
+    /** "close 1001 by proxy (fault restart)", "abort (reset) by client", "rejected 503 by server". */
+    public String describe() {
+      String what =
+          switch (cause) {
+            case CLOSE -> code == null ? "close without a code" : "close " + code;
+            case ABORT -> "abort (" + (event.body() instanceof EventBody.Abort a && a.mode() != null ? a.mode() : "fin") + ")";
+            case REJECTED -> "rejected " + code;
+            case GONE -> "link ended";
+          };
+      return what + (by == null ? "" : " by " + by) + (fault == null ? "" : " (fault " + fault + ")");
+    }
+  }
+
+  /**
+   * One attempt of one logical client.
+   *
+   * @param number the client's 1st, 2nd… attempt
+   * @param open its {@code open} event, or null if it never opened
+   * @param end its end, or null while it lasts (or if it lasted past the run)
+   */
+  public record Attempt(int number, int link, int client, Event event, Event open, End end) {
+    public long t() {
+      return event.t();
+    }
+
+    public long seq() {
+      return event.seq();
+    }
+
+    public boolean opened() {
+      return open != null;
+    }
+
+    /** A connection a fault reset on accept: it never sent a request. */
+    public boolean reset() {
+      return body().path() == null;
+    }
+
+    public EventBody.Attempt body() {
+      return (EventBody.Attempt) event.body();
+    }
+  }
+
+  /**
+   * Where a fault acted on one link: from its {@code started} event there to its {@code stopped}
+   * event, or to the link's end, or still going (both null).
+   */
+  public record FaultWindow(String fault, String name, int link, Event started, Event stopped, End end) {
+    /** True when {@code t} lies in the window. */
+    public boolean covers(long t) {
+      long until = stopped != null ? stopped.t() : end != null ? end.t() : Long.MAX_VALUE;
+      return t >= started.t() && t <= until;
+    }
+  }
+
+  /** A message of a declared sequence and its number. */
+  public record Numbered(Event event, long value) {
+    public long t() {
+      return event.t();
+    }
+
+    public long seq() {
+      return event.seq();
+    }
+
+    public Direction to() {
+      return ((EventBody.Message) event.body()).to();
+    }
+  }
+
+  private static final Set<String> LOST = Set.of("dropped", "swallowed", "discarded");
+
+  private static final Object CACHE_LOCK = new Object();
+  /** The last story built, held softly so that it never pins a finished run's events. */
+  private static java.lang.ref.SoftReference<Story> cached = new java.lang.ref.SoftReference<>(null);
+
+  private final Judging judging;
+  private final List<Event> run = new ArrayList<>();
+  private final long runEnd;
+  private final Map<Integer, List<Event>> byLink = new HashMap<>();
+  private final List<Attempt> attempts = new ArrayList<>();
+  private final Map<Integer, Attempt> attemptByLink = new HashMap<>();
+  private final Map<Integer, List<Attempt>> byClient = new LinkedHashMap<>();
+  private final Map<Integer, String> stitchedLabels = new HashMap<>();
+  private final Map<String, List<Event>> faultTouches = new HashMap<>();
+  private final Map<Long, JsonNode> json = new HashMap<>();
+  private final List<Integer> clients;
+
+  private Story(Judging judging) {
+    this.judging = judging;
+    long teardownAt = -1;
+    for (Event e : judging.events()) {
+      if (e.phase() == Phase.TEARDOWN) {
+        if (teardownAt < 0) {
+          teardownAt = e.t();
+        }
+        continue;
+      }
+      run.add(e);
+      if (e.link() != 0) {
+        byLink.computeIfAbsent(e.link(), k -> new ArrayList<>()).add(e);
+      }
+      if (e.body() instanceof EventBody.Fault f && f.to() != null && f.message() != null) {
+        faultTouches.computeIfAbsent(touchKey(e.link(), f.to(), f.message()), k -> new ArrayList<>()).add(e);
+      }
+    }
+    runEnd = teardownAt >= 0 ? teardownAt : judging.nowMicros();
+
+    Map<String, Integer> stitched = new LinkedHashMap<>();
+    Map<Integer, Integer> counts = new HashMap<>();
+    for (Event e : run) {
+      if (!(e.body() instanceof EventBody.Attempt) || attemptByLink.containsKey(e.link())) {
+        continue;
+      }
+      List<Event> link = byLink.getOrDefault(e.link(), List.of());
+      int client = e.client() != 0 ? e.client() : stitch(e, link, stitched);
+      Event open = null;
+      for (Event x : link) {
+        if (x.body() instanceof EventBody.Open) {
+          open = x;
+          break;
+        }
+      }
+      int number = counts.merge(client, 1, Integer::sum);
+      Attempt a = new Attempt(number, e.link(), client, e, open, endOf(e.link(), client, link));
+      attempts.add(a);
+      attemptByLink.put(e.link(), a);
+      byClient.computeIfAbsent(client, k -> new ArrayList<>()).add(a);
+    }
+
+    TreeSet<Integer> seen = new TreeSet<>(byClient.keySet());
+    for (Event e : run) {
+      if (e.body() instanceof EventBody.ClientProcess && e.client() != 0) {
+        seen.add(e.client());
+      }
+    }
+    if (seen.isEmpty() || seen.last() >= 1) {
+      for (int i = 1; i <= judging.instances(); i++) {
+        seen.add(i);
+      }
+    }
+    clients = List.copyOf(seen);
+  }
+
+  /**
+   * The story of {@code judging}; built once per judgement (the same {@code Judging} instance) and
+   * shared by the expectations judged on it.
+   */
+  public static Story of(Judging judging) {
+    synchronized (CACHE_LOCK) {
+      Story s = cached.get();
+      if (s == null || s.judging != judging) {
+        s = new Story(judging);
+        cached = new java.lang.ref.SoftReference<>(s);
+      }
+      return s;
+    }
+  }
+
+  // ---- the run ----
+
+  public Judging judging() {
+    return judging;
+  }
+
+  public long now() {
+    return judging.nowMicros();
+  }
+
+  public boolean runOver() {
+    return judging.runOver();
+  }
+
+  /** When the run phase ended: the first teardown event, else now. Nothing after it counts. */
+  public long runEnd() {
+    return runEnd;
+  }
+
+  /** Every run-phase event, in {@code seq} order. */
+  public List<Event> events() {
+    return Collections.unmodifiableList(run);
+  }
+
+  /** The run-phase events of one link. */
+  public List<Event> link(int link) {
+    return Collections.unmodifiableList(byLink.getOrDefault(link, List.of()));
+  }
+
+  /**
+   * The logical clients: those that attempted or whose process is on the timeline, and every runner
+   * instance 1..instances (unless the timeline only knows client 0: one unknown client).
+   */
+  public List<Integer> clients() {
+    return clients;
+  }
+
+  /** "client 1", or "client 'abc'" for a client told apart by its client_id. */
+  public String label(int client) {
+    String id = stitchedLabels.get(client);
+    return id != null ? "client '" + id + "'" : client == 0 ? "the client" : "client " + client;
+  }
+
+  /** "client 1, link 3": where something happened, for sentences. */
+  public String where(int client, int link) {
+    return label(client) + ", link " + link;
+  }
+
+  /** "close 1001 by proxy (fault restart) at 3.004 s (client 1, link 1)". */
+  public String describe(End end) {
+    return end.describe() + " at " + Say.s(end.t()) + " (" + where(end.client(), end.link()) + ")";
+  }
+
+  // ---- attempts and ends ----
+
+  /** Every attempt, in order. */
+  public List<Attempt> attempts() {
+    return Collections.unmodifiableList(attempts);
+  }
+
+  public List<Attempt> attempts(int client) {
+    return Collections.unmodifiableList(byClient.getOrDefault(client, List.of()));
+  }
+
+  public Optional<Attempt> attemptOnLink(int link) {
+    return Optional.ofNullable(attemptByLink.get(link));
+  }
+
+  /** The client's first attempt recorded after {@code seq}. */
+  public Optional<Attempt> nextAttempt(int client, long seq) {
+    for (Attempt a : attempts(client)) {
+      if (a.seq() > seq) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every end, in order. */
+  public List<End> ends() {
+    List<End> out = new ArrayList<>();
+    for (Attempt a : attempts) {
+      if (a.end() != null) {
+        out.add(a.end());
+      }
+    }
+    out.sort((x, y) -> Long.compare(x.seq(), y.seq()));
+    return out;
+  }
+
+  private End endOf(int link, int client, List<Event> events) {
+    Event gone = null;
+    for (int i = 0; i < events.size(); i++) {
+      Event e = events.get(i);
+      EventBody b = e.body();
+      if (b instanceof EventBody.Rejected r) {
+        String fault = r.reason() != null && r.reason().startsWith("fault ") ? r.reason().substring(6) : "proxy".equals(r.by()) ? r.reason() : null;
+        return new End(e, link, client, Cause.REJECTED, r.status(), r.by(), fault);
+      }
+      if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
+        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
+      }
+      if (b instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+        return new End(e, link, client, Cause.CLOSE, c.code(), "server", null);
+      }
+      if (b instanceof EventBody.Abort a && a.leg() == Leg.CLIENT) {
+        return new End(e, link, client, Cause.ABORT, null, a.by(), a.fault());
+      }
+      if (b instanceof EventBody.Ended && gone == null) {
+        gone = e;
+      }
+    }
+    return gone == null ? null : new End(gone, link, client, Cause.GONE, null, null, null);
+  }
+
+  /**
+   * A server's close frame is relayed to the client as it is read, unless a fault swallowed or dropped
+   * it on its way (a blackhole, {@code drop: {frames: close}}): recorded right after it on that link,
+   * toward the client, with no message id.
+   */
+  private static boolean heldBack(List<Event> link, int closeIndex) {
+    Event close = link.get(closeIndex);
+    for (int j = closeIndex + 1; j < link.size(); j++) {
+      Event e = link.get(j);
+      if (e.t() - close.t() > 1000) {
+        return false;
+      }
+      if (e.body() instanceof EventBody.Fault f
+          && f.to() == Direction.TO_CLIENT
+          && f.message() == null
+          && (f.action().equals("swallowed") || f.action().equals("dropped"))
+          && (f.detail() == null || f.detail().equals("close"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- logical clients by client_id ----
+
+  private int stitch(Event attempt, List<Event> link, Map<String, Integer> stitched) {
+    Messages.ClientId id = judging.messages() == null ? null : judging.messages().clientId();
+    if (id == null) {
+      return 0;
+    }
+    EventBody.Attempt a = (EventBody.Attempt) attempt.body();
+    String value = null;
+    if (id.query() != null) {
+      List<String> v = queryParams(a.query()).get(id.query());
+      value = v == null || v.isEmpty() ? null : v.get(0);
+    } else if (id.header() != null) {
+      value = header(a, id.header());
+    } else if (id.cookie() != null) {
+      value = cookie(a, id.cookie());
+    } else if (id.field() != null) {
+      for (Event e : link) {
+        if (e.body() instanceof EventBody.Message m && m.to() == Direction.TO_SERVER) {
+          JsonNode j = json(e);
+          JsonNode v = j == null ? null : j.at(id.field());
+          value = v == null || v.isMissingNode() || v.isNull() ? null : v.asText();
+          break;
+        }
+      }
+    }
+    if (value == null) {
+      return 0;
+    }
+    int n = stitched.computeIfAbsent(value, k -> stitched.size() + 1);
+    stitchedLabels.put(n, value);
+    return n;
+  }
+
+  /** The query string's parameters, percent-decoded, each with all its values in order. */
+  public static Map<String, List<String>> queryParams(String rawQuery) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return out;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
+  /** Every value of header {@code name} (any case) on an attempt. */
+  public static List<String> headerValues(EventBody.Attempt a, String name) {
+    List<String> out = new ArrayList<>();
+    if (a.headers() != null) {
+      a.headers().forEach((k, v) -> {
+        if (k.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+          out.addAll(v);
+        }
+      });
+    }
+    return out;
+  }
+
+  private static String header(EventBody.Attempt a, String name) {
+    List<String> v = headerValues(a, name);
+    return v.isEmpty() ? null : v.get(0);
+  }
+
+  private static String cookie(EventBody.Attempt a, String name) {
+    for (String line : headerValues(a, "Cookie")) {
+      for (String part : line.split(";")) {
+        int eq = part.indexOf('=');
+        if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
+          return part.substring(eq + 1).trim();
+        }
+      }
+    }
+    return null;
+  }
+
+  // ---- messages ----
+
+  /** The message's preview parsed as a JSON object, or null (not JSON, not an object, no preview). */
+  public JsonNode json(Event message) {
+    if (!(message.body() instanceof EventBody.Message m) || m.preview() == null) {
+      return null;
+    }
+    return json.computeIfAbsent(message.seq(), k -> MessageMatcher.parseJson(m.preview()));
+  }
+
+  /** Messages going {@code to} (null: both ways) that match {@code match} (null: every one). */
+  public List<Event> messages(Direction to, MessageMatcher match) {
+    List<Event> out = new ArrayList<>();
+    for (Event e : run) {
+      if (e.body() instanceof EventBody.Message m && (to == null || m.to() == to) && (match == null || match.matches(json(e)))) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The messages of a declared sequence with their numbers: those whose field holds an integer. */
+  public List<Numbered> numbers(Messages.Declaration d) {
+    List<Numbered> out = new ArrayList<>();
+    for (Event e : messages(d.to(), d.match())) {
+      JsonNode j = json(e);
+      JsonNode v = j == null || d.field() == null ? null : j.at(d.field());
+      if (v != null && v.isIntegralNumber()) {
+        out.add(new Numbered(e, v.asLong()));
+      }
+    }
+    return out;
+  }
+
+  /** The fault events that touched {@code message} (dropped, delayed, corrupted…). */
+  public List<Event> touches(Event message) {
+    EventBody.Message m = (EventBody.Message) message.body();
+    return faultTouches.getOrDefault(touchKey(message.link(), m.to(), m.id()), List.of());
+  }
+
+  /** The fault event by which {@code message} never left the proxy (dropped, swallowed, discarded), if any. */
+  public Optional<Event> lostBy(Event message) {
+    for (Event f : touches(message)) {
+      if (LOST.contains(((EventBody.Fault) f.body()).action())) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when a fault mangled {@code message} on its way (corrupt). */
+  public boolean corrupted(Event message) {
+    return touches(message).stream().anyMatch(f -> ((EventBody.Fault) f.body()).action().equals("corrupted"));
+  }
+
+  private static String touchKey(int link, Direction to, long id) {
+    return link + "/" + to.wire() + "/" + id;
+  }
+
+  // ---- faults and processes ----
+
+  /** Every run-phase event of fault {@code id}. */
+  public List<Event> faultEvents(String id) {
+    List<Event> out = new ArrayList<>();
+    for (Event e : run) {
+      if (e.body() instanceof EventBody.Fault f && f.fault().equals(id)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** Where fault {@code name} started on a link ({@code started} events with a link), in order. */
+  public List<Event> starts(String name) {
+    List<Event> out = new ArrayList<>();
+    for (Event e : run) {
+      if (e.link() != 0 && e.body() instanceof EventBody.Fault f && f.name().equals(name) && f.action().equals("started")) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** Every window of fault {@code id} on a link, in order of start. */
+  public List<FaultWindow> windows(String id) {
+    List<FaultWindow> out = new ArrayList<>();
+    for (Event e : run) {
+      if (e.link() != 0 && e.body() instanceof EventBody.Fault f && f.fault().equals(id) && f.action().equals("started")) {
+        End end = attemptOnLink(e.link()).map(Attempt::end).orElse(null);
+        out.add(new FaultWindow(id, f.name(), e.link(), e, stop(id, e.link(), e.seq()).orElse(null), end));
+      }
+    }
+    return out;
+  }
+
+  /** The {@code stopped} event of fault {@code id} on {@code link} after {@code seq}, if any. */
+  public Optional<Event> stop(String id, int link, long seq) {
+    for (Event e : link(link)) {
+      if (e.seq() > seq && e.body() instanceof EventBody.Fault f && f.fault().equals(id) && f.action().equals("stopped")) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * True when {@code end} came while fault {@code id} was restarting the server: from its
+   * {@code restart} event to the server's next {@code ready}, {@code restarted} or {@code started}.
+   */
+  public boolean duringRestart(String id, End end) {
+    Event restart = null;
+    for (Event e : run) {
+      if (e.seq() > end.seq()) {
+        break;
+      }
+      if (e.body() instanceof EventBody.Fault f && f.fault().equals(id) && f.action().equals("restart")) {
+        restart = e;
+      } else if (restart != null && e.body() instanceof EventBody.ServerProcess s && Set.of("ready", "restarted", "started").contains(s.action())) {
+        restart = null;
+      }
+    }
+    return restart != null;
+  }
+
+  /** The client's process exited during the run: its {@code exited} event. */
+  public Optional<Event> exited(int client) {
+    for (Event e : run) {
+      if (e.client() == client && e.body() instanceof EventBody.ClientProcess p && p.action().equals("exited")) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** "exited with code 1 at 0.3 s", "was killed at 0.3 s". */
+  public static String describeExit(Event exited) {
+    Integer code = ((EventBody.ClientProcess) exited.body()).code();
+    return (code == null ? "was killed by a signal" : "exited with code " + code) + " at " + Say.s(exited.t());
+  }
+
+  /**
+   * An environment error for {@code client}: its process exited before it made any attempt
+   * (DESIGN: that is the environment failing, not the client misbehaving). Final: a dead process
+   * attempts nothing.
+   */
+  public Optional<Verdict> environmentError(int client) {
+    if (!attempts(client).isEmpty()) {
+      return Optional.empty();
+    }
+    return exited(client)
+        .map(x -> Verdict.undecided(true, "environment error: " + label(client) + " " + describeExit(x) + " before any attempt, so its behaviour could not be judged", List.of(x.seq())));
+  }
+
+  /** The first environment error among {@code clients}, if any. */
+  public Optional<Verdict> environmentError(List<Integer> clients) {
+    for (int c : clients) {
+      Optional<Verdict> v = environmentError(c);
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+}

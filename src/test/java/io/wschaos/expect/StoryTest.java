@@ -1,0 +1,155 @@
+package io.wschaos.expect;
+
+import static io.wschaos.expect.TimelineBuilder.timeline;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wschaos.frame.Direction;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The derivations every expectation shares: attempts, ends, clients, sequences, fault touches. */
+class StoryTest {
+
+  @Test
+  void anEndIsTheEarliestOfTheProxysCloseTheServersRelayedCloseTheClientsCloseAbortOrRejection() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attempt().at(0.11).open();
+    tl.at(3.0).closeByProxy(1001, "restart");
+    long proxyClose = tl.seq();
+    tl.at(3.01).closeByClient(1001).at(3.02).ended();
+
+    tl.at(4.0).attempt().at(4.01).open().at(5.0).closeByServer(1000);
+    long serverClose = tl.seq();
+    tl.at(5.01).closeByClient(1000);
+
+    tl.at(6.0).attempt().at(6.01).open().at(7.0).closeByClient(4000);
+    long clientClose = tl.seq();
+
+    tl.at(8.0).attempt().at(8.01).open().at(9.0).abortByProxy("reset", "cut");
+    long abort = tl.seq();
+
+    tl.at(10.0).attempt().rejected(503, "proxy", "fault deploy");
+    long rejected = tl.seq();
+
+    tl.at(11.0).resetAttempt("down");
+    long reset = tl.seq();
+
+    Story st = tl.story();
+    List<Story.Attempt> as = st.attempts(1);
+    assertEquals(6, as.size());
+
+    Story.End e1 = as.get(0).end();
+    assertEquals(proxyClose, e1.seq());
+    assertEquals(Story.Cause.CLOSE, e1.cause());
+    assertEquals(1001, e1.code());
+    assertEquals("proxy", e1.by());
+    assertEquals("restart", e1.fault());
+    assertEquals("close 1001 by proxy (fault restart)", e1.describe());
+
+    assertEquals(serverClose, as.get(1).end().seq());
+    assertEquals("server", as.get(1).end().by());
+
+    assertEquals(clientClose, as.get(2).end().seq());
+    assertTrue(as.get(2).end().byClient());
+
+    assertEquals(abort, as.get(3).end().seq());
+    assertEquals(Story.Cause.ABORT, as.get(3).end().cause());
+    assertEquals(1006, as.get(3).end().clientCode());
+    assertEquals("cut", as.get(3).end().fault());
+
+    assertEquals(rejected, as.get(4).end().seq());
+    assertEquals(Story.Cause.REJECTED, as.get(4).end().cause());
+    assertEquals(503, as.get(4).end().code());
+    assertEquals("deploy", as.get(4).end().fault(), "the proxy's reason 'fault ID' names the fault");
+    assertFalse(as.get(4).opened());
+
+    assertTrue(as.get(5).reset());
+    assertEquals(reset, as.get(5).end().seq());
+    assertEquals("down", as.get(5).end().fault());
+  }
+
+  @Test
+  void aServerCloseThatABlackholeSwallowsIsNoEndTheAbortAfterItIs() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attempt().open();
+    tl.at(1.0).fault("hole", "blackhole", "started");
+    tl.at(2.0).closeByServer(1001).touchControl("hole", "blackhole", "swallowed", Direction.TO_CLIENT, "close");
+    tl.at(6.0).abortByProxy("fin", "hole");
+    long abort = tl.seq();
+
+    Story.End end = tl.story().attempts(1).get(0).end();
+    assertEquals(abort, end.seq(), end.describe());
+  }
+
+  @Test
+  void aFaultWindowRunsFromItsStartOnALinkToItsStopOrTheLinksEnd() {
+    TimelineBuilder tl = timeline();
+    tl.at(1).attempt().open().at(2).fault("slow", "delay", "started").at(4).fault("slow", "delay", "stopped");
+    tl.at(5).attempt().open().at(6).fault("slow", "delay", "started").at(8).closeByServer(1001);
+    List<Story.FaultWindow> ws = tl.story().windows("slow");
+    assertEquals(2, ws.size());
+    assertEquals(4, ws.get(0).stopped().seq());
+    assertTrue(ws.get(0).covers(3_000_000) && !ws.get(0).covers(4_500_000));
+    assertNull(ws.get(1).stopped());
+    assertTrue(ws.get(1).covers(7_000_000) && !ws.get(1).covers(9_000_000), "the link's end closes the window");
+  }
+
+  @Test
+  void teardownEventsNeitherAnchorNorCount() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attempt().open();
+    tl.at(5.0).teardown().closeByProxy(1001, null).at(5.1).attempt();
+
+    Story st = tl.story();
+    assertEquals(1, st.attempts().size(), "the teardown attempt does not count");
+    assertNull(st.attempts().get(0).end(), "the teardown close is no end");
+    assertEquals(5_000_000, st.runEnd(), "the run phase ended at the first teardown event");
+  }
+
+  @Test
+  void clientsAreTheRunnersInstancesAndStitchedClientIdsOtherwise() {
+    TimelineBuilder herd = timeline().instances(3);
+    herd.client(2).at(0.1).attempt();
+    assertEquals(List.of(1, 2, 3), herd.story().clients());
+
+    TimelineBuilder external = timeline().clientIdQuery("clientId");
+    external.client(0).at(0.1).attempt("clientId=abc").at(0.2).attempt("clientId=xyz").at(0.3).attempt("clientId=abc");
+    Story st = external.story();
+    assertEquals(2, st.attempts(1).size());
+    assertEquals(1, st.attempts(2).size());
+    assertEquals("client 'abc'", st.label(1));
+  }
+
+  @Test
+  void aSequenceIsTheIntegerAtTheDeclaredPointerOfThePreview() {
+    TimelineBuilder tl = timeline().declare("seq", "client", "{type: data}", "/seq");
+    tl.at(0.1).attempt().open()
+        .toClient("{\"type\":\"data\",\"seq\":1}")
+        .toClient("{\"type\":\"pong\",\"seq\":2}")
+        .toClient("{\"type\":\"data\",\"seq\":\"3\"}")
+        .toClient("not json")
+        .toClient("{\"type\":\"data\",\"seq\":4}");
+    tl.touch("f1", "drop", "dropped", Direction.TO_CLIENT);
+    long dropped = tl.seq();
+
+    Story st = tl.story();
+    List<Story.Numbered> ns = st.numbers(tl.messages().get("seq"));
+    assertEquals(List.of(1L, 4L), ns.stream().map(Story.Numbered::value).toList());
+    assertTrue(st.lostBy(ns.get(0).event()).isEmpty());
+    assertEquals(dropped, st.lostBy(ns.get(1).event()).orElseThrow().seq());
+  }
+
+  @Test
+  void aClientThatExitsBeforeAnyAttemptIsAnEnvironmentError() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.0).spawned().at(0.3).exited(127);
+    long exited = tl.seq();
+
+    VerdictAssert.assertThat(tl.story().environmentError(1).orElseThrow())
+        .undecided().isFinal().evidence(exited)
+        .says("environment error: client 1 exited with code 127 at 0.3 s before any attempt");
+  }
+}
