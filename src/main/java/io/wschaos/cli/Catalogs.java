@@ -6,7 +6,7 @@ import io.wschaos.fault.builtin.BuiltinFaults;
 
 /** The catalogues the commands load scenarios with: the wiring of fault and expectation names. */
 final class Catalogs {
-  /** Tests may set this until the builtin expectations land; null means the builtin catalogue. */
+  /** Tests may set their own catalogue; null means the builtin one. */
   static ExpectationCatalog expectationsOverride;
 
   private Catalogs() {}
@@ -19,7 +19,6 @@ final class Catalogs {
     if (expectationsOverride != null) {
       return expectationsOverride;
     }
-    // TODO(integration): return BuiltinExpectations.catalog() once the expectations land.
-    return new ExpectationCatalog();
+    return io.wschaos.expect.builtin.BuiltinExpectations.catalog();
   }
 }

@@ -55,8 +55,31 @@ final class FaultRig implements AutoCloseable {
     }
   }
 
+  /**
+   * Connects a client and waits until the proxy counts its link as live: the client may see the
+   * 101 a moment before the proxy's event loop registers the link, and a fault added "at once"
+   * acts only on live links.
+   */
   WebSocket connect(String uri) {
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxy.port()).setURI(uri)).await();
+    int before = opened;
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxy.port()).setURI(uri)).await();
+    opened++;
+    long deadline = System.currentTimeMillis() + 5000;
+    while (countOpens() <= before && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    // The open is recorded in the task that also hands the link to the fault engine: let it finish.
+    int link = timeline.events().stream().filter(e -> e.body() instanceof EventBody.Open).skip(before).findFirst().orElseThrow().link();
+    java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
+    proxy.link(link).execute(() -> settled.complete(null));
+    settled.join();
+    return ws;
+  }
+
+  private int opened;
+
+  private int countOpens() {
+    return (int) timeline.events().stream().filter(e -> e.body() instanceof EventBody.Open).count();
   }
 
   /** The fault events recorded so far, as "id action" strings. */
