@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wschaos.fault.FaultCatalog;
@@ -165,7 +163,6 @@ class ScenarioLoaderTest {
 
   @Test
   void proxyIdleTimeoutBecomesAnIdleTimeoutFaultForTheWholeRun() {
-    assumeTrue(FAULTS.has("idle_timeout"), "the idle_timeout fault is not in this branch's catalogue yet");
     Scenario s = LOADER.parse(MINIMAL + "proxy: {idle_timeout: 60s}\n", "idle.yaml");
     assertEquals(Duration.ofSeconds(60), s.proxy().idleTimeout());
     FaultSpec f = s.faults().get(s.faults().size() - 1);
@@ -176,13 +173,6 @@ class ScenarioLoaderTest {
     assertEquals("60s", f.source().path("idle_timeout").path("idle").asText());
   }
 
-  @Test
-  void proxyIdleTimeoutWithoutTheFaultShowsTheCatalogueError() {
-    assumeFalse(FAULTS.has("idle_timeout"), "the idle_timeout fault is in the catalogue");
-    ScenarioException e = assertThrows(ScenarioException.class, () -> LOADER.parse(MINIMAL + "proxy: {idle_timeout: 60s}\n", "idle.yaml"));
-    assertEquals(1, e.errors().size(), e.getMessage());
-    assertTrue(e.getMessage().startsWith("idle.yaml:5:9: proxy.idle_timeout: unknown fault 'idle_timeout'"), e.getMessage());
-  }
 
   @Test
   void parseThrowsEveryErrorInFileOrderWithTheGivenFileName() {
