@@ -5,9 +5,8 @@ import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FrameSelector;
 import io.wschaos.fault.FrameStage;
-import io.wschaos.fault.HoldQueue;
+import io.wschaos.fault.TimedQueue;
 import io.wschaos.spec.ParamException;
-import io.wschaos.fault.Scheduler;
 import io.wschaos.fault.StageOutput;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.Direction;
@@ -71,35 +70,26 @@ public final class DelayFault implements Fault {
     private final FaultContext ctx;
     private final Direction direction;
     private final RandomGenerator random;
-    private final HoldQueue<Long> queue;
-    private long lastRelease;
-    private Scheduler.Cancellable timer;
-    private StageOutput out;
+    private final TimedQueue queue;
 
     Stage(FaultContext ctx, Direction direction) {
       this.ctx = ctx;
       this.direction = direction;
       this.random = ctx.random(direction);
-      this.queue = new HoldQueue<>(ctx, direction);
+      this.queue = new TimedQueue(ctx, direction);
     }
 
     @Override
     public void onUnit(Unit unit, StageOutput next) {
-      out = next;
       boolean selected = p.frames().selects(unit);
       if (!selected && (queue.isEmpty() || unit.opcode() != Opcode.CLOSE)) {
         next.emit(unit); // unselected pings and pongs are not held back
         return;
       }
       long now = ctx.scheduler().nowMicros();
-      long release = Math.max(lastRelease, selected ? now + sampleMicros() : now);
-      lastRelease = release;
+      long release = queue.add(unit, selected ? now + sampleMicros() : now, next);
       if (selected) {
         ctx.record("delayed", direction, unit.id(), "until +" + (release - now) / 1000.0 + " ms");
-      }
-      queue.add(unit, release);
-      if (timer == null) {
-        arm();
       }
     }
 
@@ -114,42 +104,14 @@ public final class DelayFault implements Fault {
       return Math.max(0, Math.round(by + offset));
     }
 
-    private void arm() {
-      HoldQueue.Entry<Long> head = queue.peek();
-      if (head == null) {
-        timer = null;
-        return;
-      }
-      timer = ctx.scheduler().schedule(head.tag() - ctx.scheduler().nowMicros(), this::release);
-    }
-
-    private void release() {
-      long now = ctx.scheduler().nowMicros();
-      HoldQueue.Entry<Long> head;
-      while ((head = queue.peek()) != null && head.tag() <= now) {
-        queue.poll();
-        out.emit(head.unit());
-      }
-      arm();
-    }
-
     @Override
     public void flush(StageOutput next) {
-      cancel();
-      queue.drain(next::emit);
+      queue.flush(next);
     }
 
     @Override
     public void discard() {
-      cancel();
-      queue.discard("discarded");
-    }
-
-    private void cancel() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
+      queue.discard();
     }
   }
 }

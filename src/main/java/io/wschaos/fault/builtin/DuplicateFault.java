@@ -4,9 +4,8 @@ import io.wschaos.spec.Durations;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FrameStage;
-import io.wschaos.fault.HoldQueue;
+import io.wschaos.fault.TimedQueue;
 import io.wschaos.spec.ParamException;
-import io.wschaos.fault.Scheduler;
 import io.wschaos.fault.StageOutput;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.BytesFrame;
@@ -73,22 +72,18 @@ public final class DuplicateFault implements Fault {
   private final class Stage implements FrameStage {
     private final FaultContext ctx;
     private final Direction direction;
-    private final HoldQueue<Long> copies;
-    private long lastRelease;
-    private Scheduler.Cancellable timer;
-    private StageOutput out;
+    private final TimedQueue copies;
 
     Stage(FaultContext ctx, Direction direction) {
       this.ctx = ctx;
       this.direction = direction;
-      this.copies = new HoldQueue<>(ctx, direction);
+      this.copies = new TimedQueue(ctx, direction);
     }
 
     @Override
     public void onUnit(Unit unit, StageOutput next) {
-      out = next;
       if (unit.opcode() == Opcode.CLOSE) {
-        release(Long.MAX_VALUE); // nothing may follow a close: the copies still due leave first
+        copies.releaseUntil(Long.MAX_VALUE); // nothing may follow a close: the copies still due leave first
         next.emit(unit);
         return;
       }
@@ -107,50 +102,18 @@ public final class DuplicateFault implements Fault {
       }
       long now = ctx.scheduler().nowMicros();
       for (int k = 1; k <= p.count(); k++) {
-        lastRelease = Math.max(lastRelease, now + k * gap);
-        copies.add(copyOf(unit), lastRelease);
+        copies.add(copyOf(unit), now + k * gap, next);
       }
-      if (timer == null) {
-        arm();
-      }
-    }
-
-    private void arm() {
-      HoldQueue.Entry<Long> head = copies.peek();
-      timer = head == null ? null : ctx.scheduler().schedule(head.tag() - ctx.scheduler().nowMicros(), () -> {
-        timer = null;
-        release(ctx.scheduler().nowMicros());
-      });
-    }
-
-    /** Emits the copies due by {@code until}, then waits for the next one. */
-    private void release(long until) {
-      cancel();
-      HoldQueue.Entry<Long> head;
-      while ((head = copies.peek()) != null && head.tag() <= until) {
-        copies.poll();
-        out.emit(head.unit());
-      }
-      arm();
     }
 
     @Override
     public void flush(StageOutput next) {
-      cancel();
-      copies.drain(next::emit);
+      copies.flush(next);
     }
 
     @Override
     public void discard() {
-      cancel();
-      copies.discard("discarded");
-    }
-
-    private void cancel() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
+      copies.discard();
     }
   }
 }

@@ -3,9 +3,8 @@ package io.wschaos.fault.builtin;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
 import io.wschaos.fault.FrameStage;
-import io.wschaos.fault.HoldQueue;
+import io.wschaos.fault.TimedQueue;
 import io.wschaos.spec.ParamException;
-import io.wschaos.fault.Scheduler;
 import io.wschaos.fault.StageOutput;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.Direction;
@@ -47,29 +46,24 @@ public final class ThrottleFault implements Fault {
     return new Stage(ctx, direction);
   }
 
-  /** One timer, for the queue's head; release times never decrease, so order is kept. */
+  /** Release times never decrease, so order is kept; one timer, for the queue's head. */
   private final class Stage implements FrameStage {
     private final FaultContext ctx;
     private final Direction direction;
-    private final HoldQueue<Long> queue;
-    private long lastRelease;
-    private Scheduler.Cancellable timer;
-    private StageOutput out;
+    private final TimedQueue queue;
 
     Stage(FaultContext ctx, Direction direction) {
       this.ctx = ctx;
       this.direction = direction;
-      this.queue = new HoldQueue<>(ctx, direction);
+      this.queue = new TimedQueue(ctx, direction);
     }
 
     @Override
     public void onUnit(Unit unit, StageOutput next) {
-      out = next;
       long now = ctx.scheduler().nowMicros();
       long scaled = unit.size() * 1_000_000L;
       long transfer = scaled / p.bytes_per_second() + (scaled % p.bytes_per_second() == 0 ? 0 : 1);
-      long release = Math.max(now, lastRelease) + transfer;
-      lastRelease = release;
+      long release = Math.max(now, queue.lastRelease()) + transfer;
       if (release <= now && queue.isEmpty()) {
         next.emit(unit); // an empty frame on an idle link takes no time
         return;
@@ -77,44 +71,17 @@ public final class ThrottleFault implements Fault {
       if (unit.isData()) {
         ctx.record("throttled", direction, unit.id(), "until +" + (release - now) / 1000.0 + " ms");
       }
-      queue.add(unit, release);
-      if (timer == null) {
-        arm();
-      }
-    }
-
-    private void arm() {
-      HoldQueue.Entry<Long> head = queue.peek();
-      timer = head == null ? null : ctx.scheduler().schedule(head.tag() - ctx.scheduler().nowMicros(), this::release);
-    }
-
-    private void release() {
-      long now = ctx.scheduler().nowMicros();
-      HoldQueue.Entry<Long> head;
-      while ((head = queue.peek()) != null && head.tag() <= now) {
-        queue.poll();
-        out.emit(head.unit());
-      }
-      arm();
+      queue.add(unit, release, next);
     }
 
     @Override
     public void flush(StageOutput next) {
-      cancel();
-      queue.drain(next::emit);
+      queue.flush(next);
     }
 
     @Override
     public void discard() {
-      cancel();
-      queue.discard("discarded");
-    }
-
-    private void cancel() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
+      queue.discard();
     }
   }
 }
