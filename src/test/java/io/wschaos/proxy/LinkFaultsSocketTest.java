@@ -217,11 +217,13 @@ class LinkFaultsSocketTest {
     try (FaultRig rig = new FaultRig()) {
       rig.add("idle_timeout: {idle: 300ms}");
       WebSocket busy = rig.connect("/");
+      List<String> echoed = new CopyOnWriteArrayList<>();
+      busy.textMessageHandler(echoed::add);
+      busy.writeTextMessage("keepalive");
+      // Traffic from the moment the busy link is up, before anything else can take time.
+      long timer = rig.vertx.setPeriodic(100, id -> busy.writeTextMessage("keepalive"));
       long t0 = System.nanoTime();
       try (RawWs quiet = RawWs.open(rig.proxy.port())) {
-        List<String> echoed = new CopyOnWriteArrayList<>();
-        busy.textMessageHandler(echoed::add);
-        long timer = rig.vertx.setPeriodic(100, id -> busy.writeTextMessage("keepalive"));
         assertEquals("fin", quiet.awaitEnd(Duration.ofSeconds(3)), "the quiet link is cut with a FIN (nginx-like)");
         long ms = millisSince(t0);
         assertTrue(ms >= 300 && ms < 300 + 1500, "cut after " + ms + " ms; idle is 300 ms");
