@@ -57,8 +57,9 @@ public final class ParamBinding {
     if (e instanceof UnrecognizedPropertyException u) {
       List<String> known = u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
       String key = u.getPropertyName();
+      String at = pathOf(u); // the whole path inside the parameters, nested objects included
       return new SpecProblem(
-          path + "." + key,
+          path + (at.endsWith("." + key) ? at : at + "." + key),
           "unknown key '" + key + "' (allowed: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")" + Suggest.hint(key, known));
     }
     if (e instanceof ValueInstantiationException v && v.getCause() != null) {
