@@ -15,8 +15,9 @@ node_modules: package.json package-lock.json
 
 node: node_modules
 
-run: build
-	bin/wschaos tour
+# The example suite against both example clients (docs/example-suite.md); `bin/wschaos tour` is the guided tour.
+run: build node_modules
+	bash examples/run-suite.sh
 
 test: node_modules
 	$(MVN) clean verify

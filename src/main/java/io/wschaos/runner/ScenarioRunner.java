@@ -258,7 +258,9 @@ public final class ScenarioRunner {
 
     private void addFaults(FaultEngine engine) throws EnvironmentException {
       List<FaultSpec> all = new ArrayList<>();
-      if (scenario.proxy() != null && scenario.proxy().idleTimeout() != null) {
+      boolean listed = scenario.faults() != null && scenario.faults().stream().anyMatch(f -> "proxy.idle_timeout".equals(f.id()));
+      if (scenario.proxy() != null && scenario.proxy().idleTimeout() != null && !listed) {
+        // scenarios built in code; the YAML loader already lists it among the faults
         all.add(new FaultSpec(
             "proxy.idle_timeout",
             new IdleTimeoutFault(new IdleTimeoutFault.Params(scenario.proxy().idleTimeout(), null, null)),

@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// A client that gets WebSocket recovery right against the builtin feed server (docs/feed-protocol.md):
+// - capped exponential backoff with full jitter (seeded from WSCHAOS_SEED, so a run replays), reset once
+//   a link stayed up WSCHAOS_STABLE_MS;
+// - 4003 (and 4000-4999 other than 4001) is fatal: no reconnect; after 4001 it fetches a new token first;
+// - ticks {"type":"tick","n":N} are buffered while disconnected and flushed in order after reconnect;
+// - data is deduplicated and reordered by seq, acked once delivered in order, and resumed with ?lastSeq=N;
+// - an application heartbeat {"type":"ping"} every WSCHAOS_HEARTBEAT_MS; nothing heard for
+//   WSCHAOS_HEARTBEAT_TIMEOUT_MS means a dead link: terminate and reconnect;
+// - malformed messages are counted and skipped.
+// Environment (CI-scale defaults): WSCHAOS_BACKOFF_INITIAL_MS (250), WSCHAOS_BACKOFF_CAP_MS (5000),
+// WSCHAOS_STABLE_MS (1000), WSCHAOS_HEARTBEAT_MS (500), WSCHAOS_HEARTBEAT_TIMEOUT_MS (1500),
+// WSCHAOS_TICK_MS (100; 0 = no ticks), WSCHAOS_TOKEN_TTL (60s), WSCHAOS_REORDER_MS (1000).
+const WebSocket = require('ws');
+const http = require('http');
+
+const base = new URL(process.env.WSCHAOS_URL || 'ws://127.0.0.1:8080/');
+const num = (name, dflt) => (process.env[name] !== undefined && process.env[name] !== '' ? Number(process.env[name]) : dflt);
+const INITIAL = num('WSCHAOS_BACKOFF_INITIAL_MS', 250);
+const CAP = num('WSCHAOS_BACKOFF_CAP_MS', 5000);
+const STABLE = num('WSCHAOS_STABLE_MS', 1000);
+const HEARTBEAT = num('WSCHAOS_HEARTBEAT_MS', 500);
+const HB_TIMEOUT = num('WSCHAOS_HEARTBEAT_TIMEOUT_MS', 1500);
+const TICK = num('WSCHAOS_TICK_MS', 100);
+const TOKEN_TTL = process.env.WSCHAOS_TOKEN_TTL || '60s';
+const REORDER = num('WSCHAOS_REORDER_MS', 1000);
+
+// mulberry32, seeded by scenario seed and instance: the same run draws the same delays
+let rngState = (Number(BigInt.asUintN(32, BigInt(process.env.WSCHAOS_SEED || '1'))) ^ (num('WSCHAOS_INSTANCE', 1) * 0x9e3779b9)) >>> 0;
+function random() {
+  rngState = (rngState + 0x6d2b79f5) >>> 0;
+  let t = rngState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+let ws = null;
+let failures = 0;           // attempts since the last stable link
+let stableTimer = null;
+let heartbeatTimer = null;
+let reconnectTimer = null;
+let fatal = false;
+let token = null;
+let lastSeq = null;         // highest seq delivered in order
+const pending = new Map();  // seq -> true, received ahead of a gap
+let gapSince = null;
+const outbox = [];          // ticks not yet sent
+let n = 0;
+let pingId = 0;
+let lastHeard = 0;
+let malformed = 0;
+
+const log = (s) => console.log(s);
+
+function fetchToken(cb) {
+  const req = http.get({ host: base.hostname, port: base.port, path: '/token?ttl=' + encodeURIComponent(TOKEN_TTL), timeout: 2000 }, (res) => {
+    let body = '';
+    res.on('data', (c) => (body += c));
+    res.on('end', () => {
+      try {
+        const t = JSON.parse(body).token;
+        cb(res.statusCode === 200 && t ? t : null);
+      } catch (e) {
+        cb(null);
+      }
+    });
+  });
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', () => cb(null));
+}
+
+function scheduleReconnect() {
+  if (fatal || reconnectTimer) return;
+  const ceiling = Math.min(CAP, INITIAL * Math.pow(2, failures));
+  const delay = Math.floor(random() * ceiling); // full jitter
+  failures += 1;
+  log('reconnecting in ' + delay + ' ms');
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = null;
+    connect();
+  }, delay);
+}
+
+function connect() {
+  if (fatal) return;
+  if (!token) {
+    fetchToken((t) => {
+      if (!t) return scheduleReconnect();
+      token = t;
+      connect();
+    });
+    return;
+  }
+  const u = new URL(base.toString());
+  u.searchParams.set('token', token);
+  if (lastSeq !== null) u.searchParams.set('lastSeq', String(lastSeq));
+  const sock = new WebSocket(u.toString());
+  ws = sock;
+  sock.on('open', () => {
+    log('open');
+    lastHeard = Date.now();
+    stableTimer = setTimeout(() => (failures = 0), STABLE); // a link that stayed up resets the backoff
+    while (outbox.length && sock.readyState === WebSocket.OPEN) sock.send(outbox.shift());
+    heartbeatTimer = setInterval(() => {
+      if (Date.now() - lastHeard > HB_TIMEOUT) {
+        log('heartbeat timeout: dead link');
+        sock.terminate();
+        return;
+      }
+      pingId += 1;
+      sock.send(JSON.stringify({ type: 'ping', id: pingId }));
+    }, HEARTBEAT);
+  });
+  sock.on('pong', () => (lastHeard = Date.now()));
+  sock.on('message', (data) => {
+    lastHeard = Date.now();
+    let msg;
+    try {
+      msg = JSON.parse(data.toString());
+    } catch (e) {
+      malformed += 1;
+      log('skipped a malformed message (' + malformed + ')');
+      return;
+    }
+    if (msg && msg.type === 'data' && Number.isInteger(msg.seq)) onData(sock, msg.seq);
+  });
+  sock.on('error', (err) => log('error ' + err.message));
+  sock.on('close', (code) => {
+    clearTimeout(stableTimer);
+    clearInterval(heartbeatTimer);
+    if (ws !== sock) return;
+    ws = null;
+    log('close ' + code);
+    if (code === 4001) {
+      token = null; // expired: refresh before reconnecting
+    } else if (code >= 4000 && code <= 4999) {
+      fatal = true;
+      log('fatal close ' + code + ': not reconnecting');
+      return;
+    }
+    scheduleReconnect();
+  });
+}
+
+function onData(sock, seq) {
+  if (lastSeq === null) lastSeq = seq - 1;
+  if (seq <= lastSeq || pending.has(seq)) return; // duplicate
+  pending.set(seq, true);
+  deliver(sock);
+}
+
+function deliver(sock) {
+  while (pending.has(lastSeq + 1)) {
+    pending.delete(lastSeq + 1);
+    lastSeq += 1;
+    if (sock.readyState === WebSocket.OPEN) sock.send(JSON.stringify({ type: 'ack', seq: lastSeq }));
+  }
+  gapSince = pending.size ? gapSince || Date.now() : null;
+}
+
+// a gap that does not fill in REORDER ms is given up: skip to the smallest seq held
+setInterval(() => {
+  if (gapSince && Date.now() - gapSince > REORDER && pending.size && ws) {
+    lastSeq = Math.min(...pending.keys()) - 1;
+    gapSince = null;
+    deliver(ws);
+  }
+}, 100);
+
+if (TICK > 0) {
+  setInterval(() => {
+    if (fatal) return;
+    n += 1;
+    const text = JSON.stringify({ type: 'tick', n });
+    if (ws && ws.readyState === WebSocket.OPEN && outbox.length === 0) ws.send(text);
+    else if (outbox.length < 10000) outbox.push(text);
+  }, TICK);
+}
+
+process.on('SIGTERM', () => {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'bye');
+  setTimeout(() => process.exit(0), 200);
+});
+setInterval(() => {}, 1 << 30); // stays alive after a fatal close until stopped
+connect();
