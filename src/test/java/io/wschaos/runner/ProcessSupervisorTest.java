@@ -66,7 +66,9 @@ class ProcessSupervisorTest {
 
   @Test
   void outputGoesLineByLineUpToTheBoundThenOneTruncatedEvent() throws Exception {
-    SupervisedProcess p = start("echo oops >&2; i=0; while [ $i -lt 1500 ]; do echo line $i; i=$((i+1)); done; exit 7");
+    // stderr first, then a pause: the two pipes are read by two threads, and the line budget is
+    // shared, so without the pause the stderr line could lose the race for the last places.
+    SupervisedProcess p = start("echo oops >&2; sleep 0.3; i=0; while [ $i -lt 1500 ]; do echo line $i; i=$((i+1)); done; exit 7");
     assertEquals(7, p.exited().get(10, TimeUnit.SECONDS), "its own exit code");
     List<String> stdout = recorded.stream().filter(r -> r.startsWith("stdout ")).toList();
     List<String> stderr = recorded.stream().filter(r -> r.startsWith("stderr ")).toList();
