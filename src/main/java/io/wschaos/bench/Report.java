@@ -435,12 +435,13 @@ final class Report {
     return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
+  // (Double) keeps the conditional a reference: unboxed, a null a or b would throw.
   private static Double max(Double a, Double b) {
-    return a == null ? b : b == null ? a : Math.max(a, b);
+    return a == null ? b : b == null ? a : (Double) Math.max(a, b);
   }
 
   private static Double min(Double a, Double b) {
-    return a == null ? b : b == null ? a : Math.min(a, b);
+    return a == null ? b : b == null ? a : (Double) Math.min(a, b);
   }
 
   static String fmt(double v, int decimals) {
