@@ -283,6 +283,8 @@ class NodeRelayTest {
     assertEquals("text/plain; charset=utf-8", answer.path("headers").path("content-type").asText(),
         () -> "Content-Type in " + answer);
     assertEquals("rejected by ws-server with " + status + "\n", answer.get("body").asText());
+    // The server prints its event after writing the response, so the client may see the answer first.
+    route.server().awaitEvent("rejected", WAIT);
     assertEquals(1, route.server().events("rejected").size(), () -> both(client, route));
   }
 
