@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * /proc, and writes docs/benchmarks.md. Installs nothing (bench/run.sh does); a proxy that is not
  * installed or fails its smoke test becomes a "skipped" row.
  *
- * <p>The suite is a list of {@link Part}s. Parts 1 (pass-through cost) and 2 (scale) exist; parts 3
- * (fault timing) and 4 (suite cost) are {@link Pending} until the fault engine and the runner
- * exist, and then become parts of their own that add their sections and rows to the same report.
+ * <p>The suite is a list of {@link Part}s: 1 (pass-through cost), 2 (scale) and 3 (fault timing,
+ * {@link FaultTiming}) exist; 4 (suite cost) is {@link Pending} until the runner exists, and then
+ * becomes a part of its own that adds its section and rows to the same report.
  *
  * <pre>java -XX:+UseParallelGC -cp target/wschaos.jar io.wschaos.bench.BenchSuite [--quick] [options]</pre>
  */
@@ -36,6 +36,9 @@ public final class BenchSuite {
    * millions; with 1 GiB the preview proxy runs out of heap before the last round.
    */
   static final List<String> PROXY_JVM_FLAGS = List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx3g");
+
+  /** One fault of an armed target (see {@link Target#faultArgs()}). */
+  static final String ARMED_FAULT = "{at: 1h, delay: {to: client, by: 1s}}";
 
   /** One section of the report. */
   interface Part {
@@ -72,10 +75,14 @@ public final class BenchSuite {
     int scaleLinks = 9_000;
     double scaleHold = 30;
     double scaleRefHold = 5;
-    List<String> targets = List.of("direct", "wschaos-counters", "wschaos-meta", "wschaos-preview", "nginx", "haproxy");
+    List<String> targets =
+        List.of("direct", "wschaos-counters", "wschaos-counters-armed10", "wschaos-meta", "wschaos-preview", "nginx", "haproxy");
     List<String> scaleTargets = List.of("wschaos-meta", "nginx", "haproxy");
     boolean passThrough = true;
     boolean scale = true;
+    boolean faultTiming = true;
+    int faultMessages = 300;
+    List<String> faultTransports = List.of("nio", "native");
     Path out;
     Path work = Path.of("target/bench");
     Path jar = Path.of("target/wschaos.jar");
@@ -101,6 +108,7 @@ public final class BenchSuite {
             o.scaleHold = 3;
             o.scaleRefHold = 3;
             o.scaleTargets = List.of("wschaos-meta");
+            o.faultMessages = 60;
           }
           case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
           case "--warmup" -> o.warmup = Double.parseDouble(args[++i]);
@@ -112,6 +120,9 @@ public final class BenchSuite {
           case "--scale-targets" -> o.scaleTargets = List.of(args[++i].split(","));
           case "--skip-passthrough" -> o.passThrough = false;
           case "--skip-scale" -> o.scale = false;
+          case "--skip-fault-timing" -> o.faultTiming = false;
+          case "--fault-messages" -> o.faultMessages = Integer.parseInt(args[++i]);
+          case "--fault-transports" -> o.faultTransports = List.of(args[++i].split(","));
           case "--out" -> o.out = Path.of(args[++i]);
           case "--work" -> o.work = Path.of(args[++i]);
           case "--jar" -> o.jar = Path.of(args[++i]);
@@ -127,8 +138,10 @@ public final class BenchSuite {
                 + "options: --quick --rounds N --warmup S --measure S --targets a,b --scale-links N --scale-hold S\n"
                 + "         --scale-ref-hold S --scale-targets a,b --skip-passthrough --skip-scale --out FILE --work DIR --jar JAR\n"
                 + "         --configs DIR --jfr --loads i,ii,iii --proxy-java-opts 'FLAGS' --time-limit S --command TEXT\n"
+                + "         --skip-fault-timing --fault-messages N --fault-transports nio,native\n"
                 + "         --render FILE.json (rewrite the report from a finished run's docs/benchmarks.json, measuring nothing)\n"
-                + "targets: direct wschaos-counters wschaos-meta wschaos-preview nginx haproxy");
+                + "targets: direct wschaos-counters wschaos-meta wschaos-preview nginx haproxy, and wschaos-LEVEL-armedN\n"
+                + "         (N faults armed by an `at: 1h` trigger, loads ii and iii only)");
             System.exit(2);
           }
         }
@@ -136,8 +149,14 @@ public final class BenchSuite {
       if (o.rounds < 2) {
         throw new IllegalArgumentException("--rounds must be at least 2 (the first round is discarded)");
       }
-      if (o.warmup > 30 || o.measure > 60 || o.scaleHold > 300) {
-        throw new IllegalArgumentException("runs are bounded: --warmup <= 30, --measure <= 60, --scale-hold <= 300");
+      if (o.warmup > 30 || o.measure > 60 || o.scaleHold > 300 || o.faultMessages > 2_000) {
+        throw new IllegalArgumentException(
+            "runs are bounded: --warmup <= 30, --measure <= 60, --scale-hold <= 300, --fault-messages <= 2000");
+      }
+      for (String t : o.faultTransports) {
+        if (!t.equals("nio") && !t.equals("native")) {
+          throw new IllegalArgumentException("--fault-transports: '" + t + "' is not nio or native");
+        }
       }
       if (o.out == null) {
         o.out = o.quick ? o.work.resolve("benchmarks-quick.md") : Path.of("docs/benchmarks.md");
@@ -152,9 +171,13 @@ public final class BenchSuite {
 
   /** Something the load goes through: the echo server itself, or a proxy in front of it. */
   static final class Target {
+    /** {@code wschaos-LEVEL} or {@code wschaos-LEVEL-armedN}: a proxy with N faults armed that never fire. */
+    private static final Pattern WSCHAOS_ID = Pattern.compile("wschaos-(counters|meta|preview)(?:-armed(\\d+))?");
+
     final String id;
     final Kind kind;
     final String level; // wschaos only
+    final int armedFaults; // wschaos only: how many never-firing faults it starts with
     Procs.Managed proc;
     int port;
     String skipped;
@@ -162,14 +185,20 @@ public final class BenchSuite {
 
     Target(String id) {
       this.id = id;
+      int armed = 0;
       if (id.equals("direct")) {
         kind = Kind.DIRECT;
         level = null;
       } else if (id.startsWith("wschaos-")) {
         kind = Kind.WSCHAOS;
-        level = id.substring("wschaos-".length());
-        if (!List.of("counters", "meta", "preview").contains(level)) {
-          throw new IllegalArgumentException("unknown wschaos level in target " + id);
+        Matcher m = WSCHAOS_ID.matcher(id);
+        if (!m.matches()) {
+          throw new IllegalArgumentException("unknown wschaos target " + id + " (wschaos-LEVEL or wschaos-LEVEL-armedN)");
+        }
+        level = m.group(1);
+        armed = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        if (armed > 100) {
+          throw new IllegalArgumentException("at most 100 armed faults in target " + id);
         }
       } else if (id.equals("nginx")) {
         kind = Kind.NGINX;
@@ -180,12 +209,33 @@ public final class BenchSuite {
       } else {
         throw new IllegalArgumentException("unknown target " + id);
       }
+      this.armedFaults = armed;
+    }
+
+    /**
+     * The faults of an armed target: each a 1 s delay armed by a time trigger an hour away, so it
+     * never fires during a run. An {@code at} trigger costs one timer on the engine's loop; an
+     * {@code on: {message: …}} trigger would not be free (it puts a tap at the head of every link's
+     * chain), so it is not what "armed" measures here.
+     */
+    List<String> faultArgs() {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < armedFaults; i++) {
+        out.add("--fault");
+        out.add(ARMED_FAULT);
+      }
+      return out;
+    }
+
+    /** The loads this target runs in part 1: an armed target is compared on throughput only. */
+    boolean runs(String load) {
+      return armedFaults == 0 || !load.equals("i");
     }
 
     String label() {
       return switch (kind) {
         case DIRECT -> "(a) direct to echo";
-        case WSCHAOS -> "(b) wschaos, level " + level;
+        case WSCHAOS -> "(b) wschaos, level " + level + (armedFaults > 0 ? ", " + armedFaults + " armed faults (not triggered)" : "");
         case NGINX -> "(c) nginx";
         case HAPROXY -> "(d) haproxy";
       };
@@ -319,12 +369,7 @@ public final class BenchSuite {
   void addParts() {
     parts.add(new PassThrough());
     parts.add(new Scale());
-    parts.add(new Pending("3. Fault timing",
-        "it needs the fault engine (`delay` and `at:` triggers), which does not exist yet.",
-        "Plan: a `FaultTiming` part starts wschaos with a scenario holding a 100 ms `delay` on one direction, "
-            + "reuses load (i) of the load generator (1 link, 1 message in flight) and reports the error of each "
-            + "round trip against direct + 100 ms (p50/p99), and the error of `at:` triggers read from the "
-            + "timeline (fault start minus requested time), as rows added to this report."));
+    parts.add(new FaultTiming());
     parts.add(new Pending("4. Suite cost",
         "it needs the scenario runner, which does not exist yet.",
         "Plan: a `SuiteCost` part runs the example suite and a 3-scenario subset through the runner as a child "
@@ -370,6 +415,7 @@ public final class BenchSuite {
           }
           cmd.addAll(List.of("-jar", opt.jar.toString(), "proxy", "--listen", "127.0.0.1:0",
               "--upstream", "ws://127.0.0.1:" + echoPort, "--level", t.level, "--api", "off", "--ready-file", ready.toString()));
+          cmd.addAll(t.faultArgs());
           t.commandLine = cmd;
           t.proc = Procs.start(tag, cmd, opt.work.resolve("logs/" + tag + ".log"));
           t.port = Procs.awaitPortFile(t.proc, ready, Duration.ofSeconds(30));
@@ -554,8 +600,8 @@ public final class BenchSuite {
           if (!opt.loads.contains(load.name())) {
             continue;
           }
-          for (Target t : targets) {
-            if (!t.usable()) {
+          for (Target t : roundOrder(round)) {
+            if (!t.usable() || !t.runs(load.name())) {
               continue;
             }
             checkTime("round " + round + " load " + load.name() + " on " + t.id);
@@ -578,6 +624,27 @@ public final class BenchSuite {
       for (Target t : targets) {
         stop(t);
       }
+    }
+
+    /**
+     * The targets in the order of one round: as listed, except that an armed target and its plain
+     * twin swap places in odd rounds, so that neither always runs right after the other (which run
+     * follows which showed in their ratio on this machine).
+     */
+    List<Target> roundOrder(int round) {
+      List<Target> order = new ArrayList<>(targets);
+      if (round % 2 == 1) {
+        for (Target a : targets) {
+          if (a.armedFaults > 0) {
+            for (int j = 0; j < order.size(); j++) {
+              if (order.get(j).id.equals("wschaos-" + a.level)) {
+                java.util.Collections.swap(order, j, order.indexOf(a));
+              }
+            }
+          }
+        }
+      }
+      return order;
     }
 
     public void report(BenchSuite s, StringBuilder md) {
@@ -816,6 +883,9 @@ public final class BenchSuite {
         .put("options", new JsonObject().put("quick", opt.quick).put("rounds", opt.rounds).put("warmupSeconds", opt.warmup)
             .put("measureSeconds", opt.measure).put("scaleLinks", opt.scaleLinks).put("scaleHoldSeconds", opt.scaleHold)
             .put("scaleRefHoldSeconds", opt.scaleRefHold).put("passThrough", opt.passThrough).put("scale", opt.scale)
+            .put("targets", new JsonArray(opt.targets))
+            .put("faultTiming", opt.faultTiming).put("faultMessages", opt.faultMessages)
+            .put("faultTransports", new JsonArray(opt.faultTransports))
             .put("proxyJavaOpts", new JsonArray(opt.proxyJavaOpts)).put("timeLimitSeconds", opt.timeLimitSeconds)
             .put("command", opt.command))
         .put("jvmFlags", String.join(" ", JVM_FLAGS)).put("notes", new JsonArray(notes));
@@ -866,6 +936,13 @@ public final class BenchSuite {
     opt.scaleRefHold = o.getDouble("scaleRefHoldSeconds", opt.scaleRefHold);
     opt.passThrough = o.getBoolean("passThrough", true);
     opt.scale = o.getBoolean("scale", true);
+    if (o.getJsonArray("targets") != null) {
+      List<String> ts = new ArrayList<>();
+      o.getJsonArray("targets").forEach(x -> ts.add((String) x));
+      opt.targets = ts;
+    }
+    opt.faultTiming = o.getBoolean("faultTiming", true);
+    opt.faultMessages = o.getInteger("faultMessages", opt.faultMessages);
     opt.timeLimitSeconds = o.getLong("timeLimitSeconds", opt.timeLimitSeconds);
     opt.command = o.getString("command", opt.command);
     List<String> jo = new ArrayList<>();
@@ -883,6 +960,8 @@ public final class BenchSuite {
             pt.load(p);
           } else if (part instanceof Scale sc) {
             sc.results.addAll(p.getJsonArray("results", new JsonArray()));
+          } else if (part instanceof FaultTiming ft) {
+            ft.load(p);
           }
         }
       }

@@ -91,16 +91,17 @@ final class ProxyCommand implements Callable<Integer> {
     }
     ApiOptions apiOptions = parseApi();
     Level recording = parseLevel();
+    // Every flag is checked before anything is created: bad input leaves no timeline file behind.
+    java.util.List<io.wschaos.fault.FaultSpec> initialFaults = parseFaults();
+    if (!"native".equals(transport) && !"nio".equals(transport)) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--transport: '" + transport + "' is not native or nio");
+    }
     Timeline.Options timelineOptions = Timeline.Options.defaults().withRedact(!noRedact);
     Timeline timeline;
     try {
       timeline = new Timeline(recording, timelineFile == null ? timelineOptions : timelineOptions.withFile(timelineFile));
     } catch (java.io.UncheckedIOException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--timeline: " + e.getMessage(), e);
-    }
-    java.util.List<io.wschaos.fault.FaultSpec> initialFaults = parseFaults();
-    if (!"native".equals(transport) && !"nio".equals(transport)) {
-      throw new CommandFailure(ExitCode.BAD_INPUT, "--transport: '" + transport + "' is not native or nio");
     }
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport("native".equals(transport)));
     ProxyServer proxy;
