@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * POST   /api/reset              remove every fault
  * GET    /api/timeline?since=N   the events after seq N, as JSON Lines
  * GET    /api/events             the live event stream, as Server-Sent Events
+ * GET    /ui                     the live timeline page, once {@link #enableUi} was called ({@code --ui})
  * </pre>
  *
  * Handlers run on the API server's event loop and never wait for a link: the fault engine hands
@@ -56,6 +57,7 @@ public final class ControlApi {
   private final FaultRoutes faults;
   private final TimelineRoutes timeline;
   private volatile HttpServer server;
+  private volatile String uiPage;
 
   private ControlApi(Vertx vertx, ProxyServer proxy, ApiOptions options, FaultEntryParser parser) {
     this.vertx = vertx;
@@ -97,6 +99,7 @@ public final class ControlApi {
     r.post("/api/reset").handler(faults::reset);
     r.get("/api/timeline").handler(timeline::since);
     r.get("/api/events").handler(timeline::events);
+    r.get("/ui").handler(this::ui);
     r.route().failureHandler(ControlApi::failure);
     r.errorHandler(404, ctx -> new ApiError(404, "no such call: " + ctx.request().method() + " " + ctx.request().path() + " (see docs/api.md)").send(ctx.response()));
     r.errorHandler(405, ctx -> new ApiError(405, ctx.request().method() + " is not allowed on " + ctx.request().path()).send(ctx.response()));
@@ -153,6 +156,35 @@ public final class ControlApi {
     o.put("bytes", bytes);
     o.put("queued_bytes", queued);
     o.put("held_bytes", held);
+  }
+
+  /**
+   * Serves the live timeline page on {@code GET /ui}: the report's viewer fed by {@code /api/events},
+   * with a fault form generated from {@code faultSchemas} (the schema's {@code $defs.faults}).
+   */
+  public void enableUi(com.fasterxml.jackson.databind.JsonNode faultSchemas) {
+    ObjectNode data = Json.MAPPER.createObjectNode();
+    data.put("mode", "live");
+    data.putObject("schema").set("faults", faultSchemas);
+    uiPage = io.wschaos.timeline.ViewerPage.render(data.toString());
+  }
+
+  private void ui(RoutingContext ctx) {
+    String page = uiPage;
+    if (page == null) {
+      new ApiError(404, "the live UI is off: start the proxy with --ui").send(ctx.response());
+      return;
+    }
+    ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Frame-Options", "DENY")
+        .end(page);
+  }
+
+  /** The UI's URL, e.g. {@code http://127.0.0.1:8474/ui}. */
+  public String uiUrl() {
+    return url().substring(0, url().length() - "/api".length()) + "/ui";
   }
 
   /** The bound port (useful with port 0). */

@@ -37,6 +37,9 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Where the control API listens (default: ${DEFAULT-VALUE}); 'off' disables it. See docs/api.md.")
   String api;
 
+  @Option(names = "--ui", description = "Serve the live timeline and a fault panel at http://<api>/ui (needs --api).")
+  boolean ui;
+
   @Option(names = "--api-token", paramLabel = "TOKEN",
       description = "Require 'Authorization: Bearer TOKEN' on every API request (default: the WSCHAOS_API_TOKEN environment variable, else none).")
   String apiToken;
@@ -90,6 +93,9 @@ final class ProxyCommand implements Callable<Integer> {
       throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().contains("event loop") ? "--event-loops: " : "--upstream: ") + e.getMessage());
     }
     ApiOptions apiOptions = parseApi();
+    if (ui && apiOptions == null) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--ui: the live UI is served by the control API; do not combine it with --api off");
+    }
     Level recording = parseLevel();
     // Every flag is checked before anything is created: bad input leaves no timeline file behind.
     java.util.List<io.wschaos.fault.FaultSpec> initialFaults = parseFaults();
@@ -132,8 +138,14 @@ final class ProxyCommand implements Callable<Integer> {
     for (io.wschaos.fault.FaultSpec f : initialFaults) {
       System.out.printf("wschaos fault: %s (%s) armed%n", f.id(), f.name());
     }
+    if (control != null && ui) {
+      control.enableUi(io.wschaos.scenario.ScenarioSchema.generate(Catalogs.faults(), Catalogs.expectations()).path("$defs").path("faults"));
+    }
     if (control != null) {
       System.out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
+      if (ui) {
+        System.out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? "#token=<the API token>" : "");
+      }
     }
     if (timelineFile != null) {
       System.out.printf("wschaos timeline: %s%s%n", timelineFile, noRedact ? " (not redacted)" : "");

@@ -3,6 +3,7 @@ package io.wschaos.cli;
 import io.wschaos.journal.RunJournal;
 import io.wschaos.journal.SuiteJournal;
 import io.wschaos.report.ConsoleReport;
+import io.wschaos.report.HtmlReport;
 import io.wschaos.report.JUnitReport;
 import io.wschaos.report.JsonlReport;
 import io.wschaos.runner.ScenarioRunner;
@@ -50,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--junit", paramLabel = "FILE", description = "Write JUnit XML here: a test suite per scenario, a test case per expectation.")
   Path junit;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Write each scenario's timeline (JSONL, secrets redacted) into this folder.")
+  @Option(names = "--report", paramLabel = "DIR", description = "Write each scenario's timeline (JSONL, secrets redacted), its HTML timeline view and index.html into this folder.")
   Path report;
 
   @Option(names = "--parallel", paramLabel = "N", defaultValue = "1", description = "Run up to N scenarios side by side (default: ${DEFAULT-VALUE}).")
@@ -177,6 +178,7 @@ final class RunCommand implements Callable<Integer> {
     if (report != null) {
       try {
         JsonlReport.write(suite, report, Redactor.ON);
+        HtmlReport.write(suite, report, Redactor.ON);
       } catch (IOException e) {
         throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --report " + report + ": " + e.getMessage(), e);
       }
