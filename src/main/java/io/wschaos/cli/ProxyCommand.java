@@ -118,6 +118,7 @@ final class ProxyCommand implements Callable<Integer> {
       timeline.close();
       throw cannotListen(listen.host() + ":" + listen.port(), e);
     }
+    proxy.faults().origin(timeline.now()); // t = 0 for at: triggers is when the proxy listens
     for (io.wschaos.fault.FaultSpec f : initialFaults) {
       proxy.faults().add(f);
     }

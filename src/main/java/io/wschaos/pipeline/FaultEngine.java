@@ -102,7 +102,8 @@ public final class FaultEngine {
     if (t.immediate()) {
       fireGlobal(a);
     } else if (t.at() != null) {
-      a.timer = clock.schedule(origin + Durations.micros(t.at()) - clock.nowMicros(), () -> fireAt(a));
+      a.nextFire = origin + Durations.micros(t.at());
+      a.timer = clock.schedule(a.nextFire - clock.nowMicros(), () -> fireAt(a));
     } else if (t.on() instanceof Trigger.MessageOn m) {
       for (LinkHandle l : live.values()) {
         tap(a, m, l);
@@ -246,7 +247,10 @@ public final class FaultEngine {
       }
       fireGlobal(a);
       if (a.spec.trigger().every() != null) {
-        a.timer = clock.schedule(Durations.micros(a.spec.trigger().every()), () -> fireAt(a));
+        // Firing k is due at at + k × every: armed from the plan, not from this (late) firing, so
+        // lateness never adds up.
+        a.nextFire += Durations.micros(a.spec.trigger().every());
+        a.timer = clock.schedule(a.nextFire - clock.nowMicros(), () -> fireAt(a));
       }
     }
   }
@@ -465,6 +469,7 @@ public final class FaultEngine {
     boolean fired;
     boolean coversNewLinks;
     int messagesSeen;
+    long nextFire;
 
     Armed(FaultSpec spec, int order) {
       this.spec = spec;

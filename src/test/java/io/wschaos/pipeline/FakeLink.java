@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A link for engine tests: units pushed in come out in {@link #delivered}; actions are logged. */
-final class FakeLink implements LinkHandle {
+class FakeLink implements LinkHandle {
   final int id;
   final int client;
   final int ordinal;

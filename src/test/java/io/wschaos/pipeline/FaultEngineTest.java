@@ -85,6 +85,38 @@ class FaultEngineTest {
   }
 
   @Test
+  void everyFiresOnItsPlanEvenWhenEachFiringIsLate() throws Exception {
+    // A scheduler whose timers all fire 7 ms late, like a busy event loop.
+    io.wschaos.fault.Scheduler late = new io.wschaos.fault.Scheduler() {
+      public long nowMicros() {
+        return clock.nowMicros();
+      }
+
+      public Cancellable schedule(long delayMicros, Runnable task) {
+        return clock.schedule(delayMicros + 7_000, task);
+      }
+    };
+    FaultEngine e = new FaultEngine(late, timeline, 1, b -> {});
+    List<Long> fired = new ArrayList<>();
+    FakeLink l = new FakeLink(1, 1, 1, clock) {
+      @Override
+      public void close(io.wschaos.frame.Leg leg, int code, String reason, String faultId) {
+        if (leg == io.wschaos.frame.Leg.CLIENT) {
+          fired.add(clock.nowMicros());
+        }
+      }
+    };
+    e.onOpen(l);
+    e.add(parser.parse(YAML.readTree("{at: 1s, every: 1s, for: 100ms, close: {code: 1001}}"), "f", "f1").get(0));
+    clock.advanceMillis(10_500);
+    assertEquals(10, fired.size(), "firings: " + fired);
+    for (int k = 0; k < fired.size(); k++) {
+      long due = (k + 1) * 1_000_000L;
+      assertEquals(due + 7_000, fired.get(k), "firing " + k + " is late by its own timer's 7 ms only, never by the earlier ones'");
+    }
+  }
+
+  @Test
   void onOpenCountsPerClientAndActsOnTheTriggeringLinkOnly() throws Exception {
     add("{on: {open: 2}, close: {code: 4000}}");
     FakeLink c1a = open(1);
