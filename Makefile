@@ -19,8 +19,9 @@ node: node_modules
 run: build node_modules
 	bash examples/run-suite.sh
 
+# Not quiet: Surefire's closing "Tests run: N, Failures: N…" line is what CI reads.
 test: node_modules
-	$(MVN) clean verify
+	mvn -B clean verify
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build
