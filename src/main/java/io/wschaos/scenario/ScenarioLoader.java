@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * <p>Suites: a folder is read recursively (*.yaml and *.yml, except wschaos.yaml). A scenario gets
  * the top-level keys it lacks from the wschaos.yaml files of its folder and the folders above it, up
  * to the folder named on the command line, the nearest winning; errors in keys that came from a
- * wschaos.yaml are located in that file.
+ * wschaos.yaml are located in that file. A file named on its own gets the wschaos.yaml files of its
+ * folders up to the working directory (when it lies below it; else only the one beside it), so
+ * {@code wschaos run scenarios/reconnect/x.yaml} plays x as the whole suite would.
  */
 public final class ScenarioLoader {
   /** The shared settings file of a suite folder. */
@@ -66,7 +68,7 @@ public final class ScenarioLoader {
     return new Loaded(List.copyOf(run.scenarios), List.copyOf(run.errors), run.files);
   }
 
-  /** One scenario file, with the wschaos.yaml beside it if there is one. */
+  /** One scenario file, with the wschaos.yaml files that apply to it (see the class comment). */
   public Scenario loadFile(Path file) {
     Loaded l = load(List.of(file));
     if (!l.ok()) {
@@ -147,7 +149,9 @@ public final class ScenarioLoader {
       } else if (p.getFileName().toString().equals(SUITE_FILE)) {
         suiteFile(p);
       } else {
-        file(p, p.toAbsolutePath().getParent());
+        Path here = Path.of("").toAbsolutePath().normalize();
+        Path parent = p.toAbsolutePath().normalize().getParent();
+        file(p, parent.startsWith(here) ? here : parent);
       }
     }
 

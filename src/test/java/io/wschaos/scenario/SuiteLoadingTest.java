@@ -59,6 +59,15 @@ class SuiteLoadingTest {
   }
 
   @Test
+  void aFileArgumentInASubfolderAlsoGetsTheSuiteDefaultsAboveIt() {
+    // The tests run in the project root, the working directory; the suite lies below it.
+    Scenario nested = LOADER.loadFile(SUITE.resolve("topic/slow-link.yaml"));
+    assertEquals(Duration.ofSeconds(45), nested.duration(), "the nearest wschaos.yaml wins");
+    assertEquals("feed", nested.server().builtin(), "from the suite's wschaos.yaml, a folder up");
+    assertEquals("seq", nested.messages().get("seq").name(), "so its expectations find the suite's declarations");
+  }
+
+  @Test
   void anErrorInWschaosYamlIsLocatedThereAndReportedOnce(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("wschaos.yaml"), "server: {builtin: feed}\nduration: 20s\nmessages:\n  seq: {to: client, match: {type: {eq: 1}}}\n");
     Files.writeString(dir.resolve("a.yaml"), SCENARIO);
