@@ -29,10 +29,10 @@ import java.util.stream.Stream;
  *
  * <p>Suites: a folder is read recursively (*.yaml and *.yml, except wschaos.yaml). A scenario gets
  * the top-level keys it lacks from the wschaos.yaml files of its folder and the folders above it, up
- * to the folder named on the command line, the nearest winning; errors in keys that came from a
- * wschaos.yaml are located in that file. A file named on its own gets the wschaos.yaml files of its
- * folders up to the working directory (when it lies below it; else only the one beside it), so
- * {@code wschaos run scenarios/reconnect/x.yaml} plays x as the whole suite would.
+ * to the working directory (when the scenario lies below it; else up to the folder or beside the
+ * file named on the command line), the nearest winning; errors in keys that came from a
+ * wschaos.yaml are located in that file. So {@code wschaos run scenarios/reconnect/} or a single
+ * file plays its scenarios as the whole suite would.
  */
 public final class ScenarioLoader {
   /** The shared settings file of a suite folder. */
@@ -149,9 +149,7 @@ public final class ScenarioLoader {
       } else if (p.getFileName().toString().equals(SUITE_FILE)) {
         suiteFile(p);
       } else {
-        Path here = Path.of("").toAbsolutePath().normalize();
-        Path parent = p.toAbsolutePath().normalize().getParent();
-        file(p, parent.startsWith(here) ? here : parent);
+        file(p, suiteTop(p.toAbsolutePath().normalize().getParent()));
       }
     }
 
@@ -168,8 +166,9 @@ public final class ScenarioLoader {
       if (scenarioFiles.isEmpty()) {
         errors.add(new ScenarioError(root.toString(), 0, 0, "", "empty suite: no scenario files (*.yaml, *.yml other than " + SUITE_FILE + ") in this folder"));
       }
+      Path top = suiteTop(root.toAbsolutePath().normalize());
       for (Path f : scenarioFiles) {
-        file(f, root.toAbsolutePath());
+        file(f, top);
       }
     }
 
@@ -196,6 +195,16 @@ public final class ScenarioLoader {
         return;
       }
       scenarios.add(s);
+    }
+
+    /**
+     * How far up wschaos.yaml files apply to what is under {@code dir}: to the working directory
+     * when {@code dir} lies below it (so a sub-suite or a single file plays as in the whole suite),
+     * else {@code dir} itself.
+     */
+    Path suiteTop(Path dir) {
+      Path here = Path.of("").toAbsolutePath().normalize();
+      return dir.startsWith(here) ? here : dir;
     }
 
     /** The wschaos.yaml files that apply to {@code file}, nearest first, up to {@code suiteRoot}. */

@@ -68,6 +68,13 @@ class SuiteLoadingTest {
   }
 
   @Test
+  void aSubFolderOfASuiteAlsoGetsTheDefaultsAboveIt() {
+    ScenarioLoader.Loaded loaded = LOADER.load(List.of(SUITE.resolve("topic")));
+    assertEquals(List.of(), loaded.errors());
+    assertEquals("feed", loaded.scenarios().get(0).server().builtin(), "from the suite's wschaos.yaml, a folder up");
+  }
+
+  @Test
   void anErrorInWschaosYamlIsLocatedThereAndReportedOnce(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("wschaos.yaml"), "server: {builtin: feed}\nduration: 20s\nmessages:\n  seq: {to: client, match: {type: {eq: 1}}}\n");
     Files.writeString(dir.resolve("a.yaml"), SCENARIO);
