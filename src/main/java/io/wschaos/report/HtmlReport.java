@@ -55,7 +55,7 @@ public final class HtmlReport {
     head.put("mode", "report");
     head.put("scenario", r.scenario());
     head.put("file", r.file() == null ? null : r.file().toString());
-    head.put("seed", r.seed());
+    head.put("seed", Long.toString(r.seed())); // a string: 63-bit seeds do not fit a JavaScript number
     head.put("run", r.run());
     head.put("runs", r.runs());
     head.put("outcome", r.outcome().name());
