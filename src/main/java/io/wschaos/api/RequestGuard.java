@@ -63,7 +63,7 @@ final class RequestGuard implements Handler<RoutingContext> {
     if (origin != null && !hosts.contains(originHost(origin))) {
       throw new ApiError(403, "cross-origin requests are refused (Origin " + quote(origin) + ")");
     }
-    if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+    if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION)) && !streamToken(req)) {
       throw new ApiError(401, "this API needs 'Authorization: Bearer <token>' (the proxy was started with --api-token)");
     }
     if (req.method() == HttpMethod.POST || req.method() == HttpMethod.PUT || req.method() == HttpMethod.PATCH) {
@@ -72,6 +72,15 @@ final class RequestGuard implements Handler<RoutingContext> {
         throw new ApiError(415, "request bodies must be application/json, got " + (type == null ? "no Content-Type" : quote(type)));
       }
     }
+  }
+
+  /**
+   * A browser's EventSource cannot send headers, so the event stream (GET only, read-only) also
+   * takes the token as {@code ?token=}.
+   */
+  private boolean streamToken(io.vertx.core.http.HttpServerRequest req) {
+    String t = req.method() == HttpMethod.GET && "/api/events".equals(req.path()) ? req.getParam("token") : null;
+    return t != null && MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8), token);
   }
 
   private boolean authorized(String header) {

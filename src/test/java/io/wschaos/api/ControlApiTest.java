@@ -487,6 +487,22 @@ class ControlApiTest {
   }
 
   /** One curl example of docs/api.md with the response the page shows for it. */
+  @Test
+  void theEventStreamAloneTakesTheTokenInItsQueryForBrowsers() throws Exception {
+    try (ApiRig rig = new ApiRig(ApiOptions.defaults().withToken("s3cret"))) {
+      assertEquals(401, rig.get("/api/events").statusCode());
+      assertEquals(401, rig.get("/api/faults?token=s3cret").statusCode(), "only the stream takes it in the query");
+      assertEquals(401, rig.get("/api/events?token=wrong").statusCode());
+      var streaming = rig.http.sendAsync(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(rig.base() + "/api/events?token=s3cret")).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      var r = streaming.get(5, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), r.headers().toString());
+      r.body().close();
+    }
+  }
+
   record DocExample(String method, String path, Map<String, String> headers, String body, int status, String json, String token) {
     private static final Pattern BLOCK =
         Pattern.compile("(?:<!-- api-token: (\\S+) -->\\s*)?```sh\\n(curl (?:(?!```).)*)```\\s*```http\\n((?:(?!```).)*)```", Pattern.DOTALL);
