@@ -58,8 +58,9 @@ final class Report {
     md.append("- **Targets**: (a) the echo server directly; (b) wschaos in pass-through (no fault), once per recording level")
         .append(armedTargets(o.targets)).append("; (c) nginx and ")
         .append("(d) haproxy as WebSocket reverse proxies with their Debian defaults plus the settings WebSocket needs (`bench/nginx.conf`, ")
-        .append("`bench/haproxy.cfg`): nginx `worker_processes auto`, haproxy one thread per CPU; wschaos with Vert.x's default ")
-        .append("event-loop count (2 × CPUs). Level `counters` records no per-message event, so its row is the relay alone and the ")
+        .append("`bench/haproxy.cfg`): nginx `worker_processes auto`, haproxy one thread per CPU; wschaos with its default ")
+        .append("`--event-loops` (one per CPU, one server instance per event loop sharing the port) and the pooled Netty allocator ")
+        .append("its CLI sets. Level `counters` records no per-message event, so its row is the relay alone and the ")
         .append("gap to `meta` is the cost of recording. Each proxy is its own process, started once for part 1.\n");
     md.append("- **Rounds are interleaved**: for each round, for each load, every target in turn (a b c d …), ").append(o.rounds)
         .append(" rounds; **round 0 is discarded** as JIT warm-up, the figures are medians of the other ").append(o.rounds - 1)
@@ -72,8 +73,8 @@ final class Report {
         .append(1000 / Procs.CLK_TCK).append(" ms) per sample, so a run's CPU figure is good to about ")
         .append("±").append(2000 / Procs.CLK_TCK).append(" ms of CPU.\n");
     md.append("- **JVM flags**: the wschaos proxy `").append(String.join(" ", BenchSuite.PROXY_JVM_FLAGS))
-        .append("` (Parallel GC, heap 64 MiB initial, 3 GiB max, because at levels meta and preview it keeps every message event in ")
-        .append("memory); the echo server and the idle-link client `").append(String.join(" ", BenchSuite.JVM_FLAGS))
+        .append("` (Parallel GC, heap 64 MiB initial, 3 GiB max, kept from when the timeline was unbounded so ")
+        .append("that runs compare); the echo server and the idle-link client `").append(String.join(" ", BenchSuite.JVM_FLAGS))
         .append("`")
         .append(s.opt.proxyJavaOpts.isEmpty() ? "" : " (this run added `" + String.join(" ", s.opt.proxyJavaOpts) + "` to the proxy's flags)")
         .append(". The wschaos proxy runs as ")
@@ -191,7 +192,8 @@ final class Report {
         md.append(" ").append(id).append(" ").append(fmt(h.getLong("liveBytes", 0L) / 1048576.0, 0)).append(" MiB live, ")
             .append(String.format(Locale.ROOT, "%,d", h.getLong("timelineEvents", 0L))).append(" timeline events;");
       }
-      md.append(" the proxy keeps every recorded event in memory (see the findings below).\n\n");
+      md.append(" the timeline keeps at most 100,000 events (64 MiB) in memory and spills the rest to a temporary JSONL file in ")
+          .append("proxy mode, so the `meta` and `preview` counts stop at that bound.\n\n");
     }
     targetsAgainst(md, p, measured);
   }
