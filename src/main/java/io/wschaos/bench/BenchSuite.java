@@ -669,7 +669,7 @@ public final class BenchSuite {
       JsonObject o = new JsonObject().put("part", title()).put("runs", runs).put("wschaosLiveHeapAfterRuns", heapAfter);
       JsonArray ts = new JsonArray();
       for (Target t : targets) {
-        ts.add(new JsonObject().put("id", t.id).put("skipped", t.skipped).put("command", String.join(" ", t.commandLine)));
+        ts.add(new JsonObject().put("id", t.id).put("skipped", t.skipped).put("command", relative(String.join(" ", t.commandLine))));
       }
       return o.put("targets", ts);
     }
@@ -989,5 +989,11 @@ public final class BenchSuite {
     }
     writeReport();
     log("rewrote %s from %s", opt.out, results);
+  }
+
+  /** A command line as committed in docs: paths inside the checkout relative to it (no machine paths). */
+  private static String relative(String command) {
+    String root = java.nio.file.Path.of("").toAbsolutePath().normalize() + "/";
+    return command.replace(root, "");
   }
 }
