@@ -264,6 +264,9 @@ final class TimelineFile {
         }
         // Serialize the batch in memory (CPU), then hand it to the disk in one write (I/O).
         buf.reset();
+        // One generator for the whole batch: a generator and a buffer per event made this thread
+        // cost more CPU than relaying the messages (docs/benchmarks.md, finding 6).
+        com.fasterxml.jackson.core.JsonGenerator g = TimelineJson.generator(buf);
         for (Event e : batch) {
           Event line = redactor.apply(e);
           if (line != e) {
@@ -272,10 +275,13 @@ final class TimelineFile {
           if (written % INDEX_EVERY == 0) {
             index(e.seq(), bytes + buf.size());
           }
-          buf.write(JsonlWriter.line(line, Redactor.OFF));
+          TimelineJson.write(g, line);
+          g.flush();
+          buf.write('\n');
           written++;
           lastSeq = e.seq();
         }
+        g.close();
         ioStart = System.nanoTime();
         inIo = true;
         buf.writeTo(out);

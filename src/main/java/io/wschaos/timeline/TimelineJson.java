@@ -142,6 +142,17 @@ public final class TimelineJson {
     }
   }
 
+  /**
+   * A generator for writing many events to {@code out} (with {@link #write}), one object after
+   * another with nothing between them: the caller adds the newlines. Writing a batch through one
+   * generator costs a fraction of {@link #toBytes} per event.
+   */
+  public static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+    JsonGenerator g = MAPPER.getFactory().createGenerator(out);
+    g.setRootValueSeparator(null);
+    return g;
+  }
+
   /** The event as one line of JSON, without the newline, exactly as given (not redacted). */
   public static String toLine(Event e) {
     return new String(toBytes(e), StandardCharsets.UTF_8);
