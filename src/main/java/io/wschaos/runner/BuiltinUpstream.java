@@ -23,17 +23,18 @@ final class BuiltinUpstream implements Upstream, ServerControl {
 
   private final Vertx vertx;
   private final Timeline timeline;
+  private final RestartGate restarts; // guarded by this
   private final FeedServer.Options options;
   private final Consumer<String> failed;
   private final int port;
   private final SequenceLog log;
   private FeedServer server; // guarded by this
   private boolean stopped; // guarded by this
-  private Thread restarting;
 
   private BuiltinUpstream(Vertx vertx, Timeline timeline, FeedServer.Options options, Consumer<String> failed, FeedServer server) {
     this.vertx = vertx;
     this.timeline = timeline;
+    this.restarts = new RestartGate(timeline, "wschaos-restart-feed");
     this.options = options.withPort(server.port());
     this.failed = failed;
     this.server = server;
@@ -104,13 +105,7 @@ final class BuiltinUpstream implements Upstream, ServerControl {
 
   @Override
   public synchronized void restart(Duration downFor, String signal) {
-    if (stopped || restarting != null && restarting.isAlive()) {
-      timeline.record(0, 0, new EventBody.ServerProcess("restarted", null, null, "skipped: " + (stopped ? "the run is ending" : "a restart is in progress")));
-      return;
-    }
-    restarting = new Thread(() -> doRestart(downFor, signal), "wschaos-restart-feed");
-    restarting.setDaemon(true);
-    restarting.start();
+    restarts.start(stopped, () -> doRestart(downFor, signal));
   }
 
   private void doRestart(Duration downFor, String signal) {
@@ -166,7 +161,7 @@ final class BuiltinUpstream implements Upstream, ServerControl {
       stopped = true;
       s = server;
       server = null;
-      r = restarting;
+      r = restarts.thread();
     }
     if (r != null) {
       r.interrupt();

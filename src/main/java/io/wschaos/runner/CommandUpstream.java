@@ -22,6 +22,7 @@ final class CommandUpstream implements Upstream, ServerControl {
 
   private final ProcessSupervisor processes;
   private final Timeline timeline;
+  private final RestartGate restarts; // guarded by this
   private final String command;
   private final Map<String, String> env;
   private final Path directory;
@@ -31,13 +32,13 @@ final class CommandUpstream implements Upstream, ServerControl {
   private final Consumer<String> failed;
   private SupervisedProcess process; // guarded by this
   private boolean stopped; // guarded by this
-  private Thread restarting;
 
   private CommandUpstream(
       ProcessSupervisor processes, Timeline timeline, String command, Map<String, String> env, Path directory, int port, String path,
       Duration ready, Consumer<String> failed) {
     this.processes = processes;
     this.timeline = timeline;
+    this.restarts = new RestartGate(timeline, "wschaos-restart-server");
     this.command = command;
     this.env = env;
     this.directory = directory;
@@ -119,13 +120,7 @@ final class CommandUpstream implements Upstream, ServerControl {
 
   @Override
   public synchronized void restart(Duration downFor, String signal) {
-    if (stopped || restarting != null && restarting.isAlive()) {
-      timeline.record(0, 0, new EventBody.ServerProcess("restarted", null, null, "skipped: " + (stopped ? "the run is ending" : "a restart is in progress")));
-      return;
-    }
-    restarting = new Thread(() -> doRestart(downFor, signal), "wschaos-restart-server");
-    restarting.setDaemon(true);
-    restarting.start();
+    restarts.start(stopped, () -> doRestart(downFor, signal));
   }
 
   private void doRestart(Duration downFor, String signal) {
@@ -168,7 +163,7 @@ final class CommandUpstream implements Upstream, ServerControl {
     Thread r;
     synchronized (this) {
       stopped = true;
-      r = restarting;
+      r = restarts.thread();
     }
     if (r != null) {
       r.interrupt();
