@@ -138,6 +138,33 @@ public final class Story {
     }
   }
 
+  /**
+   * One reconnect chain of one client (DESIGN: "per client, per socket"): the successive attempts of
+   * one socket of the client's process.
+   *
+   * @param index the client's 1st, 2nd… chain, in order of first attempt
+   * @param attempts in order
+   */
+  public record Chain(int client, int index, List<Attempt> attempts) {
+    public Chain {
+      attempts = List.copyOf(attempts);
+    }
+
+    public Attempt first() {
+      return attempts.get(0);
+    }
+
+    public Attempt last() {
+      return attempts.get(attempts.size() - 1);
+    }
+
+    /** The attempt after {@code a} in this chain, if any. */
+    public Optional<Attempt> after(Attempt a) {
+      int i = attempts.indexOf(a);
+      return i >= 0 && i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
+    }
+  }
+
   /** A message of a declared sequence and its number. */
   public record Numbered(Event event, long value) {
     public long t() {
@@ -154,6 +181,12 @@ public final class Story {
   }
 
   private static final Set<String> LOST = Set.of("dropped", "swallowed", "discarded");
+  /**
+   * Query keys that change from one attempt of a socket to the next and so never tell two sockets
+   * apart: secrets (as the redactor names them) and resume positions.
+   */
+  private static final java.util.regex.Pattern PER_ATTEMPT_KEY =
+      java.util.regex.Pattern.compile("token|key|secret|pass|auth|sig|seq|last|since|offset|cursor|resume|position|from|nonce|attempt|retry|ts|time", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   private static final Object CACHE_LOCK = new Object();
   /** The last story built, held softly so that it never pins a finished run's events. */
@@ -166,6 +199,8 @@ public final class Story {
   private final List<Attempt> attempts = new ArrayList<>();
   private final Map<Integer, Attempt> attemptByLink = new HashMap<>();
   private final Map<Integer, List<Attempt>> byClient = new LinkedHashMap<>();
+  private final Map<Integer, List<Chain>> chains = new HashMap<>();
+  private final Map<Integer, Chain> chainByLink = new HashMap<>();
   private final Map<Integer, String> stitchedLabels = new HashMap<>();
   private final Map<String, List<Event>> faultTouches = new HashMap<>();
   private final Map<Long, JsonNode> json = new HashMap<>();
@@ -225,6 +260,15 @@ public final class Story {
       }
     }
     clients = List.copyOf(seen);
+    byClient.forEach((client, as) -> {
+      List<Chain> cs = chainsOf(client, as);
+      chains.put(client, cs);
+      for (Chain c : cs) {
+        for (Attempt a : c.attempts()) {
+          chainByLink.put(a.link(), c);
+        }
+      }
+    });
   }
 
   /**
@@ -318,6 +362,92 @@ public final class Story {
       }
     }
     return Optional.empty();
+  }
+
+  /** The client's reconnect chains, in order of their first attempts. */
+  public List<Chain> chains(int client) {
+    return chains.getOrDefault(client, List.of());
+  }
+
+  /** The chain the attempt on {@code link} belongs to. */
+  public Optional<Chain> chainOf(int link) {
+    return Optional.ofNullable(chainByLink.get(link));
+  }
+
+  /**
+   * The attempt that followed {@code end} in its chain (the same socket's reconnect), if any. An end
+   * of the last attempt of a chain has none, even when another socket of the client attempted.
+   */
+  public Optional<Attempt> nextInChain(End end) {
+    return attemptOnLink(end.link()).flatMap(a -> chainOf(end.link()).flatMap(c -> c.after(a)));
+  }
+
+  /**
+   * DESIGN: attempts with different paths or queries (ignoring per-attempt keys) belong to different
+   * chains; among the rest, each new attempt continues the chain whose end is the earliest one not
+   * yet followed by an attempt; with none, it starts a chain (a second socket opened while the
+   * first lives). A reset attempt (no request) matches any chain.
+   */
+  private static List<Chain> chainsOf(int client, List<Attempt> as) {
+    List<List<Attempt>> open = new ArrayList<>();
+    for (Attempt a : as) {
+      List<Attempt> best = null;
+      End bestEnd = null;
+      for (List<Attempt> c : open) {
+        Attempt last = c.get(c.size() - 1);
+        End end = last.end();
+        if (end == null || end.seq() > a.seq() || !sameSocket(c, a)) {
+          continue;
+        }
+        if (bestEnd == null || end.t() < bestEnd.t() || (end.t() == bestEnd.t() && end.seq() < bestEnd.seq())) {
+          best = c;
+          bestEnd = end;
+        }
+      }
+      if (best == null) {
+        best = new ArrayList<>();
+        open.add(best);
+      }
+      best.add(a);
+    }
+    List<Chain> out = new ArrayList<>();
+    for (List<Attempt> c : open) {
+      out.add(new Chain(client, out.size() + 1, c));
+    }
+    return out;
+  }
+
+  /**
+   * {@code a} may continue chain {@code c}: the same path as the chain's latest request, and the same
+   * values for the socket-naming query keys both carry (a key only one carries tells nothing).
+   */
+  private static boolean sameSocket(List<Attempt> c, Attempt a) {
+    if (a.reset()) {
+      return true;
+    }
+    for (int i = c.size() - 1; i >= 0; i--) {
+      Attempt prev = c.get(i);
+      if (!prev.reset()) {
+        if (!prev.body().path().equals(a.body().path())) {
+          return false;
+        }
+        Map<String, List<String>> mine = socketKeys(a);
+        for (Map.Entry<String, List<String>> k : socketKeys(prev).entrySet()) {
+          if (mine.containsKey(k.getKey()) && !mine.get(k.getKey()).equals(k.getValue())) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+  /** The query parameters that name a socket: all but the per-attempt ones. */
+  private static Map<String, List<String>> socketKeys(Attempt a) {
+    Map<String, List<String>> q = queryParams(a.body().query());
+    q.keySet().removeIf(k -> PER_ATTEMPT_KEY.matcher(k).find());
+    return q;
   }
 
   /** Every end, in order. */

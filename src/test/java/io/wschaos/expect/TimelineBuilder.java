@@ -115,9 +115,18 @@ public final class TimelineBuilder {
   }
 
   public TimelineBuilder attempt(String query, Map<String, List<String>> headers, List<String> subprotocols) {
+    return attemptOn("/feed", query, headers, subprotocols);
+  }
+
+  /** An upgrade request for {@code path} with this raw query (a second socket of one client, say). */
+  public TimelineBuilder attemptOn(String path, String query) {
+    return attemptOn(path, query, Map.of(), List.of());
+  }
+
+  private TimelineBuilder attemptOn(String path, String query, Map<String, List<String>> headers, List<String> subprotocols) {
     link = ++links;
     clientOfLink.put(link, client);
-    return add(new EventBody.Attempt("127.0.0.1:5" + link, "/feed", query, headers, subprotocols, null));
+    return add(new EventBody.Attempt("127.0.0.1:5" + link, path, query, headers, subprotocols, null));
   }
 
   /** A connection a server_down reset on accept: an attempt with no request, then an abort by proxy. */
