@@ -181,6 +181,7 @@ public final class Story {
   }
 
   private static final Set<String> LOST = Set.of("dropped", "swallowed", "discarded");
+  private static final Set<String> HOLDING = Set.of("delayed", "reordered", "throttled", "stalled");
   /**
    * Query keys that change from one attempt of a socket to the next and so never tell two sockets
    * apart: secrets (as the redactor names them) and resume positions.
@@ -193,6 +194,12 @@ public final class Story {
   private static java.lang.ref.SoftReference<Story> cached = new java.lang.ref.SoftReference<>(null);
 
   private final Judging judging;
+  private final long origin;
+  private final boolean headered;
+  private final long durationMicros;
+  private final long now;
+  private final List<Event> all;
+  private final Map<Integer, Story> perClient = new HashMap<>();
   private final List<Event> run = new ArrayList<>();
   private final long runEnd;
   private final Map<Integer, List<Event>> byLink = new HashMap<>();
@@ -207,9 +214,23 @@ public final class Story {
   private final List<Integer> clients;
 
   private Story(Judging judging) {
+    this(judging, originOf(judging.events()), null, null);
+  }
+
+  /**
+   * @param origin scenario t = 0 on the events' clock (their times are shifted by it)
+   * @param parent the whole-run story a per-client story is cut from, or null
+   * @param runEndOverride the parent's run end (a client's events may lack the first teardown event)
+   */
+  private Story(Judging judging, Event header, Story parent, Long runEndOverride) {
     this.judging = judging;
+    this.origin = header == null ? 0 : header.t();
+    this.headered = parent != null ? parent.headered : header != null;
+    this.durationMicros = judging.durationMicros() - origin;
+    this.now = judging.nowMicros() - origin;
+    this.all = origin == 0 ? judging.events() : shift(judging.events(), origin);
     long teardownAt = -1;
-    for (Event e : judging.events()) {
+    for (Event e : all) {
       if (e.phase() == Phase.TEARDOWN) {
         if (teardownAt < 0) {
           teardownAt = e.t();
@@ -224,7 +245,7 @@ public final class Story {
         faultTouches.computeIfAbsent(touchKey(e.link(), f.to(), f.message()), k -> new ArrayList<>()).add(e);
       }
     }
-    runEnd = teardownAt >= 0 ? teardownAt : judging.nowMicros();
+    runEnd = runEndOverride != null ? runEndOverride : teardownAt >= 0 ? teardownAt : now;
 
     Map<String, Integer> stitched = new LinkedHashMap<>();
     Map<Integer, Integer> counts = new HashMap<>();
@@ -278,9 +299,59 @@ public final class Story {
   public static Story of(Judging judging) {
     synchronized (CACHE_LOCK) {
       Story s = cached.get();
-      if (s == null || s.judging != judging) {
-        s = new Story(judging);
-        cached = new java.lang.ref.SoftReference<>(s);
+      if (s != null && s.judging == judging) {
+        return s;
+      }
+      if (s != null) {
+        for (Story c : s.perClient.values()) {
+          if (c.judging == judging) {
+            return c;
+          }
+        }
+      }
+      s = new Story(judging);
+      cached = new java.lang.ref.SoftReference<>(s);
+      return s;
+    }
+  }
+
+  /** The run header ({@code scenario} event): its t is scenario t = 0. Null on timelines without one. */
+  private static Event originOf(List<Event> events) {
+    for (Event e : events) {
+      if (e.body() instanceof EventBody.Scenario) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private static List<Event> shift(List<Event> events, long origin) {
+    List<Event> out = new ArrayList<>(events.size());
+    for (Event e : events) {
+      out.add(new Event(e.seq(), e.t() - origin, e.link(), e.client(), e.phase(), e.body()));
+    }
+    return out;
+  }
+
+  /**
+   * The story of one logical client alone: its links' events, its process's, and the events that
+   * belong to no client (server, listener faults); times already in scenario time. Judging a
+   * {@link #judging()} of it sees that client as the only one (DESIGN: "per client, per socket").
+   */
+  public Story forClient(int client) {
+    synchronized (CACHE_LOCK) {
+      Story s = perClient.get(client);
+      if (s == null) {
+        List<Event> mine = new ArrayList<>();
+        for (Event e : all) {
+          int owner = e.link() != 0 ? Optional.ofNullable(attemptByLink.get(e.link())).map(Attempt::client).orElse(e.client()) : e.client();
+          if (owner == client || (e.link() == 0 && e.client() == 0)) {
+            mine.add(e);
+          }
+        }
+        Judging j = new Judging(mine, now, judging.runOver(), 0, durationMicros, judging.tolerance(), judging.messages());
+        s = new Story(j, null, this, runEnd);
+        perClient.put(client, s);
       }
       return s;
     }
@@ -292,8 +363,19 @@ public final class Story {
     return judging;
   }
 
+  /** Now, in scenario time. */
   public long now() {
-    return judging.nowMicros();
+    return now;
+  }
+
+  /** Scenario t = 0 on the timeline's clock (the run header's t; 0 without one). Every other time here is scenario time. */
+  public long origin() {
+    return origin;
+  }
+
+  /** The scenario's hard stop, in scenario time. */
+  public long duration() {
+    return durationMicros;
   }
 
   public boolean runOver() {
@@ -464,6 +546,7 @@ public final class Story {
 
   private End endOf(int link, int client, List<Event> events) {
     Event gone = null;
+    Event serverClose = null;
     for (int i = 0; i < events.size(); i++) {
       Event e = events.get(i);
       EventBody b = e.body();
@@ -471,20 +554,95 @@ public final class Story {
         String fault = r.reason() != null && r.reason().startsWith("fault ") ? r.reason().substring(6) : "proxy".equals(r.by()) ? r.reason() : null;
         return new End(e, link, client, Cause.REJECTED, r.status(), r.by(), fault);
       }
-      if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
-        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
-      }
-      if (b instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+      if (b instanceof EventBody.Egress g && serverClose != null && g.to() == Direction.TO_CLIENT && g.id() == 0) {
+        // the proxy wrote the server's close to the client: that is when the client got it
+        EventBody.Close c = (EventBody.Close) serverClose.body();
         return new End(e, link, client, Cause.CLOSE, c.code(), "server", null);
       }
+      if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
+        if (serverClose != null && !headered) {
+          return serverEnd(serverClose, link, client); // an older timeline: no egress of closes recorded
+        }
+        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
+      }
+      if (b instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && serverClose == null && !heldBack(events, i)) {
+        serverClose = e;
+        continue;
+      }
       if (b instanceof EventBody.Abort a && a.leg() == Leg.CLIENT) {
+        if (serverClose != null && !headered) {
+          return serverEnd(serverClose, link, client);
+        }
         return new End(e, link, client, Cause.ABORT, null, a.by(), a.fault());
       }
       if (b instanceof EventBody.Ended && gone == null) {
         gone = e;
       }
     }
+    if (serverClose != null && (gone != null || !headered)) {
+      return serverEnd(serverClose, link, client); // the link is gone: an older timeline without the close's egress
+    }
     return gone == null ? null : new End(gone, link, client, Cause.GONE, null, null, null);
+  }
+
+  private static End serverEnd(Event close, int link, int client) {
+    return new End(close, link, client, Cause.CLOSE, ((EventBody.Close) close.body()).code(), "server", null);
+  }
+
+  /**
+   * A server's close read on a live link that the proxy has not written to the client yet: a fault
+   * (delay, reorder, throttle, stall) holds it behind queued messages. Not an end until written.
+   */
+  public boolean closeHeld(int link) {
+    if (!headered) {
+      return false;
+    }
+    Attempt a = attemptByLink.get(link);
+    if (a == null || a.end() != null) {
+      return false;
+    }
+    List<Event> events = link(link);
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).body() instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Something is still on its way to the client: a server close not written yet, or a message a
+   * holding fault (delay, reorder, throttle, stall) took and has not let go of, on a live link. The
+   * run must not end early then: what is held can still open an anchor.
+   */
+  public boolean holding() {
+    for (Attempt a : attempts) {
+      if (a.end() != null && a.end().cause() != Cause.CLOSE) {
+        continue;
+      }
+      if (closeHeld(a.link())) {
+        return true;
+      }
+      boolean ended = false;
+      Map<Long, Boolean> held = new HashMap<>();
+      for (Event e : link(a.link())) {
+        if (e.body() instanceof EventBody.Ended) {
+          ended = true;
+        } else if (e.body() instanceof EventBody.Fault f && f.to() == Direction.TO_CLIENT && f.message() != null) {
+          if (HOLDING.contains(f.action())) {
+            held.putIfAbsent(f.message(), true);
+          } else if (LOST.contains(f.action())) {
+            held.put(f.message(), false);
+          }
+        } else if (e.body() instanceof EventBody.Egress g && g.to() == Direction.TO_CLIENT) {
+          held.put(g.id(), false);
+        }
+      }
+      if (!ended && held.containsValue(true)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -28,8 +29,9 @@ public final class BackoffReset implements Expectation {
    * @param stable how long a link must have stayed open
    * @param within the bound on the next reconnect after it
    */
-  public record Params(Duration stable, Duration within, JsonNode tolerance) {
+  public record Params(Duration stable, Duration within, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(stable != null, "stable", "backoff_reset needs stable: how long a link must stay open to count as a success, e.g. 10s");
       ParamException.require(within != null, "within", "backoff_reset needs within: the bound on the reconnect after a stable link, e.g. 2s");
       ParamException.require(!stable.isNegative() && !within.isNegative(), stable.isNegative() ? "stable" : "within", "durations cannot be negative");
@@ -52,6 +54,11 @@ public final class BackoffReset implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long stable = Durations.micros(p.stable());

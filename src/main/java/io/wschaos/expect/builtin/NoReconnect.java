@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.EndSelector;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -29,8 +30,9 @@ public final class NoReconnect implements Expectation {
    * @param after which ends (required: the fatal ones)
    * @param quiet how long no attempt may follow ({@code for})
    */
-  public record Params(JsonNode after, @JsonProperty("for") Duration quiet, JsonNode tolerance) {
+  public record Params(JsonNode after, @JsonProperty("for") Duration quiet, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(after != null && !after.isNull(), "after", "no_reconnect needs after: the fatal ends, e.g. {close: 4003} or {close: 4000-4999}");
       EndSelector.parse(after, "after");
       ParamException.require(quiet != null, "for", "no_reconnect needs for: how long no attempt may follow, e.g. 10s");
@@ -56,6 +58,11 @@ public final class NoReconnect implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long window = Durations.micros(p.quiet());

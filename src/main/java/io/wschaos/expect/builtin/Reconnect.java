@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.EndSelector;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -28,8 +29,9 @@ public final class Reconnect implements Expectation {
    * @param after which ends (default any end the client did not start)
    * @param within the longest allowed delay
    */
-  public record Params(JsonNode after, Duration within, JsonNode tolerance) {
+  public record Params(JsonNode after, Duration within, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(within != null, "within", "reconnect needs within: the longest allowed delay, e.g. 3s");
       ParamException.require(!within.isNegative(), "within", "within cannot be negative");
       selector(after);
@@ -58,6 +60,11 @@ public final class Reconnect implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long bound = Durations.micros(p.within());

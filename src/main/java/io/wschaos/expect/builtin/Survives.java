@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.EventCount;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -42,8 +43,9 @@ public final class Survives implements Expectation {
    * @param span how long the client must keep working ({@code for})
    * @param still what it must keep doing: {kind, to, match, count|min|max}
    */
-  public record Params(String fault, @JsonProperty("for") Duration span, EventCount.Spec still, JsonNode tolerance) {
+  public record Params(String fault, @JsonProperty("for") Duration span, EventCount.Spec still, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(fault != null && !fault.isBlank(), "fault", "survives needs fault: the id of the fault to survive");
       ParamException.require(span != null, "for", "survives needs for: how long the client must keep working after the fault, e.g. 5s");
       ParamException.require(!span.isNegative() && !span.isZero(), "for", "for is a duration > 0");
@@ -71,6 +73,11 @@ public final class Survives implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long span = Durations.micros(p.span());
