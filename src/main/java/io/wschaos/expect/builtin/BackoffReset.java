@@ -21,8 +21,8 @@ import java.util.Optional;
  * the client reset its backoff after a success. Anchor: a link that stayed open ≥ {@code stable}
  * (− tolerance) and then ended other than by the client, where the same client had earlier waited
  * longer than {@code within} (+ tolerance) between failed attempts — proof its backoff had grown.
- * Without such a link the verdict is undecided. The next attempt must come ≤ {@code within} +
- * tolerance after that end.
+ * Without such a link the verdict is undecided. The next attempt of the same reconnect chain (the
+ * same socket) must come ≤ {@code within} + tolerance after that end.
  */
 public final class BackoffReset implements Expectation {
   /**
@@ -69,8 +69,11 @@ public final class BackoffReset implements Expectation {
     List<Long> evidence = new ArrayList<>();
     String passed = null;
     Verdict waiting = null;
-    for (int client : st.clients()) {
-      List<Story.Attempt> attempts = st.attempts(client);
+    List<Story.Chain> chains = new ArrayList<>();
+    st.clients().forEach(c -> chains.addAll(st.chains(c)));
+    for (Story.Chain chain : chains) { // per socket: another socket's attempts are no reconnect of this one
+      int client = chain.client();
+      List<Story.Attempt> attempts = chain.attempts();
       for (int i = 0; i < attempts.size(); i++) {
         Story.Attempt link = attempts.get(i);
         Story.End end = link.end();
@@ -92,7 +95,7 @@ public final class BackoffReset implements Expectation {
         List<Long> ev = List.of(grown.get()[1], grown.get()[2], link.open().seq(), end.seq());
         String anchor = "after " + st.where(client, link.link()) + " stayed open " + Say.s(up) + " (≥ " + Say.s(p.stable()) + ") and ended with "
             + end.describe() + " at " + Say.s(end.t()) + ", having waited " + Say.s(grown.get()[0]) + " between failed attempts before";
-        Optional<Story.Attempt> next = st.nextAttempt(client, end.seq());
+        Optional<Story.Attempt> next = i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
         if (next.isPresent()) {
           long d = next.get().t() - end.t();
           List<Long> all = new ArrayList<>(ev);

@@ -12,7 +12,6 @@ import io.wschaos.expect.ToleranceParam;
 import io.wschaos.expect.Verdict;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
-import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +20,11 @@ import java.util.Optional;
 
 /**
  * No attempt follows a selected end for that long (fatal codes: 4003 forbidden must stop the
- * client). For each end {@code after} selects, the same client's next attempt must come no sooner
- * than {@code for} − tolerance. Anchor: at least one selected end. An early attempt fails at once;
- * each end's window is settled once the run has gone on past it (or the client's process exited).
+ * client). For each end {@code after} selects, the next attempt of the same reconnect chain (client
+ * and socket) must come no sooner than {@code for}: an observation window, observed whole (tolerance
+ * never shortens it, DESIGN "Tolerance"). Anchor: at least one selected end. An early attempt fails
+ * at once; each end's window is settled once the run has gone on past it (or the client's process
+ * exited).
  */
 public final class NoReconnect implements Expectation {
   /**
@@ -43,12 +44,10 @@ public final class NoReconnect implements Expectation {
 
   private final Params p;
   private final EndSelector after;
-  private final Tolerance tolerance;
 
   public NoReconnect(Params p) {
     this.p = p;
     this.after = EndSelector.parse(p.after(), "after");
-    this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
   }
 
   @Override
@@ -64,10 +63,8 @@ public final class NoReconnect implements Expectation {
   /** One client's judgement (or all clients', pooled). */
   private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
-    Tolerance tol = ToleranceParam.pick(tolerance, judging);
-    long window = Durations.micros(p.quiet());
-    long needed = window - tol.slackMicros(window);
-    String bound = Say.bound(p.quiet(), tol);
+    long needed = Durations.micros(p.quiet());
+    String bound = Say.s(p.quiet());
 
     List<Story.End> anchors = st.ends().stream().filter(e -> after.selects(e, st)).toList();
     if (anchors.isEmpty()) {
@@ -79,7 +76,7 @@ public final class NoReconnect implements Expectation {
     Verdict waiting = null;
     for (Story.End end : anchors) {
       evidence.add(end.seq());
-      Optional<Story.Attempt> next = st.nextAttempt(end.client(), end.seq());
+      Optional<Story.Attempt> next = st.nextInChain(end);
       if (next.isPresent() && next.get().t() - end.t() < needed) {
         long d = next.get().t() - end.t();
         return Verdict.fail("expected no attempt for " + bound + " after " + st.describe(end) + "; attempt " + next.get().number()

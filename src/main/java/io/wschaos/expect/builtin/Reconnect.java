@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * A new attempt follows every selected end within the bound. For each end {@code after} selects, the
- * delay is the same client's next attempt minus the end; it must be ≤ {@code within} + tolerance.
+ * delay is the next attempt of the same reconnect chain (the same client and socket) minus the end;
+ * it must be ≤ {@code within} + tolerance.
  * Anchor: at least one selected end (else undecided). A late or missing reconnect fails at once;
  * a pass is final when the run is over (a later end could still go unanswered).
  */
@@ -82,7 +83,7 @@ public final class Reconnect implements Expectation {
     Verdict waiting = null;
     for (Story.End end : anchors) {
       evidence.add(end.seq());
-      Optional<Story.Attempt> next = st.nextAttempt(end.client(), end.seq());
+      Optional<Story.Attempt> next = st.nextInChain(end);
       if (next.isPresent()) {
         long d = next.get().t() - end.t();
         evidence.add(next.get().seq());
