@@ -135,6 +135,11 @@ public final class Backoff implements Expectation {
    * The judgement of one series of delays d_1..d_n (µs) that ended with an open or with the run, with
    * at least {@code attempts} failed attempts: the envelope (necessary), then growth (sufficient).
    */
+  /** {@code decide(d, box) == PASS}, without the envelope search when growth alone already rules a pass out. */
+  static boolean passes(long[] d, BackoffEnvelope.Box box) {
+    return BackoffGrowth.judge(d, box).state() == BackoffGrowth.State.GROWS && BackoffEnvelope.fits(d, box);
+  }
+
   static Decision decide(long[] d, BackoffEnvelope.Box box) {
     BackoffGrowth.State growth = BackoffGrowth.judge(d, box).state();
     if (growth == BackoffGrowth.State.FLAT || !BackoffEnvelope.fits(d, box)) {

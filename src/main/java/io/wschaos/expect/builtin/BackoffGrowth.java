@@ -24,8 +24,9 @@ import io.wschaos.spec.Tolerance;
  * hot loop's noise would otherwise look like growth.
  *
  * <p><b>The decision</b> per jitter class (thresholds and minimum delays measured by
- * BackoffErrorRatesTest, see docs/expectations.md): fewer than {@code minDelays} delays are too few
- * either way; then V ≥ {@code pass} shows growth and V ≤ {@code flat} shows none (a fail); between the two the chain is as
+ * BackoffErrorRatesTest, see docs/expectations.md): with fewer than {@code minDelays} delays only a
+ * score of at least {@code early} decides (growth shows; from 3 delays on); from {@code minDelays}
+ * on, V ≥ {@code pass} shows growth and V ≤ {@code flat} shows none (a fail); between the two the chain is as
  * likely a fixed random range as a policy that levelled off early, and the verdict is undecided.
  * Without jitter no statistics are needed: the delays show growth exactly when no flat envelope D ±
  * tol holds them all.
@@ -46,18 +47,19 @@ final class BackoffGrowth {
   /**
    * The thresholds of one jitter class: jitter fractions up to {@code upTo}.
    *
-   * @param minDelays the fewest delays with which a flat chain fails rather than stays undecided
-   * @param pass the score that shows growth
+   * @param minDelays the fewest delays with which the judgement decides either way
+   * @param pass the score that shows growth (without jitter: growth shows once no flat envelope fits)
    * @param flat the score at or below which (with minDelays) the delays show none
+   * @param early the score that shows growth with fewer than minDelays delays (at least 3)
    */
-  record Calibration(String name, double upTo, int minDelays, double pass, double flat) {}
+  record Calibration(String name, double upTo, int minDelays, double pass, double flat, double early) {}
 
-  static final Calibration NONE = new Calibration("none", 0, 8, Double.NaN, Double.NaN);
+  static final Calibration NONE = new Calibration("none", 0, 8, Double.NaN, Double.NaN, 3.0);
   static final Calibration[] CLASSES = {
     NONE,
-    new Calibration("equal", 0.5, 8, 4.5, 1.0),
-    new Calibration("wide", 0.75, 8, 6.0, 1.0),
-    new Calibration("full", 1, 12, 6.0, 0.5),
+    new Calibration("equal", 0.5, 8, 4.5, 1.0, 4.5),
+    new Calibration("wide", 0.75, 8, 6.0, 1.0, 6.0),
+    new Calibration("full", 1, 12, 6.0, 0.5, 6.0),
   };
 
   /** The verdict on growth, with the sentence fragment that explains it. */
@@ -130,7 +132,11 @@ final class BackoffGrowth {
     String few = Say.n(n, "delay is", "delays are") + " too few to tell growth from a flat delay with jitter " + cal.name()
         + ": it takes " + cal.minDelays() + " (" + (cal.minDelays() + 1) + " attempts in a row, the last of which may open)";
     if (n < cal.minDelays()) {
-      double v = cal == NONE ? Double.NaN : score(d, box.fMin(), box.fMax());
+      double v = score(d, box.fMin(), box.fMax());
+      if (n >= 3 && v >= cal.early() && (cal != NONE || !flatFits(d, box.tol()))) {
+        return new Growth(State.GROWS, v, cal, "grew (growth score " + Say.trim(Math.round(v * 100) / 100.0) + ", ≥ " + Say.trim(cal.early())
+            + " shows growth with jitter " + cal.name() + " from 3 delays on)");
+      }
       return new Growth(State.TOO_FEW, v, cal, few);
     }
     if (cal == NONE) {
