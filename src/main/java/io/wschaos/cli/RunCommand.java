@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "0:every expectation passed",
       "1:an expectation failed (or stayed undecided)",
       "2:bad input: a scenario file or a flag; nothing ran",
-      "3:the environment failed: port in use, server never ready, client exited before connecting"
+      "3:the environment failed: port in use, server never ready, client never connected (exited or never tried)"
     })
 final class RunCommand implements Callable<Integer> {
   /** How scenario files are read: the YAML loader with the builtin catalogues. Tests set their own. */

@@ -157,7 +157,7 @@ public final class ScenarioRunner {
     // What environmentProblem() needs, kept up to date by pull().
     private final Set<Integer> attempted = new java.util.HashSet<>();
     private final Map<Integer, Event> exits = new LinkedHashMap<>();
-    private final Map<Integer, String> lastOutput = new java.util.HashMap<>();
+    private final Map<Integer, ClientOutput> output = new java.util.HashMap<>();
     private volatile String asyncError;
     private volatile boolean cancelled;
     private String error;
@@ -326,7 +326,9 @@ public final class ScenarioRunner {
         if (problem != null) {
           throw new EnvironmentException(problem);
         }
-        if (judge(false)) {
+        // A verdict can turn final on a client's exit before the grace that decides "exited before
+        // any attempt" is over; the environment error must still win, so wait the grace out.
+        if (judge(false) && !exitBeforeAttemptPending()) {
           endedEarly = timeline.now() < deadline;
           return;
         }
@@ -356,7 +358,7 @@ public final class ScenarioRunner {
           if ("exited".equals(c.action()) && e.phase() == Phase.RUN) {
             exits.putIfAbsent(e.client(), e);
           } else if (c.line() != null && ("stdout".equals(c.action()) || "stderr".equals(c.action()))) {
-            lastOutput.put(e.client(), c.line());
+            output.computeIfAbsent(e.client(), k -> new ClientOutput()).add(c.action(), c.line());
           }
         }
       }
@@ -382,12 +384,27 @@ public final class ScenarioRunner {
           EventBody.ClientProcess c = (EventBody.ClientProcess) e.body();
           String who = instances == 1 ? "the client" : "client instance " + e.client();
           String code = c.code() == null ? "" : " with code " + c.code();
-          String last = lastOutput.get(e.client());
+          ClientOutput out = output.get(e.client());
+          String why = out == null ? null : out.why();
           return who + " exited" + code + " before making any connection attempt (" + client.command() + ")"
-              + (last == null ? "" : "; last output: " + last);
+              + (why == null ? "" : "; " + why);
+        }
+      }
+      if (atEnd) {
+        for (int i = 1; i <= instances; i++) {
+          if (!attempted.contains(i) && !exits.containsKey(i)) {
+            String who = instances == 1 ? "the client" : "client instance " + i;
+            return who + " (" + client.command() + ") ran for the whole " + Durations.seconds(durationMicros) + " s"
+                + " but never made a connection attempt to " + url(i) + " (does it connect to WSCHAOS_URL?)";
+          }
         }
       }
       return null;
+    }
+
+    /** A client exited without an attempt and the grace before concluding so is not over yet. */
+    private boolean exitBeforeAttemptPending() {
+      return exits.values().stream().anyMatch(e -> !attempted.contains(e.client()));
     }
 
     /**
