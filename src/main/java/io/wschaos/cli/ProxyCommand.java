@@ -60,6 +60,10 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Largest frame accepted on either leg (default: ${DEFAULT-VALUE}); bigger ones are refused with 1009.")
   int maxFrame;
 
+  @Option(names = "--upstream-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How long the server may take to answer the upgrade before the client gets 504 (default: ${DEFAULT-VALUE}).")
+  java.time.Duration upstreamTimeout;
+
   @Option(names = "--fault", paramLabel = "ENTRY",
       description = "A fault to start with, one entry of the scenario schema in YAML or JSON, e.g. '{delay: {to: client, by: 200ms}}' (repeatable; docs/faults.md).")
   java.util.List<String> faults = new java.util.ArrayList<>();
@@ -85,7 +89,8 @@ final class ProxyCommand implements Callable<Integer> {
     }
     ProxyOptions options;
     try {
-      options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed);
+      options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed)
+          .withUpstreamTimeout(upstreamTimeout);
       if (eventLoops != null) {
         options = options.withEventLoops(eventLoops);
       }
@@ -201,7 +206,7 @@ final class ProxyCommand implements Callable<Integer> {
     if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
       return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": address already in use", e);
     }
-    return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": " + e.getMessage(), e);
+    return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": " + io.wschaos.spec.Failures.describe(e), e);
   }
 
   /** The API's options from --api and --api-token (or WSCHAOS_API_TOKEN); null for --api off. */
