@@ -116,10 +116,10 @@ public final class ControlApi {
     } else if (t == null) {
       new ApiError(ctx.statusCode(), "request failed").send(ctx.response());
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      new ApiError(ctx.statusCode(), t.getMessage() == null ? t.toString() : t.getMessage()).send(ctx.response()); // Vert.x refused the request itself
+      new ApiError(ctx.statusCode(), io.wschaos.spec.Failures.describe(t)).send(ctx.response()); // Vert.x refused the request itself
     } else {
       log.warn("control API: {} {} failed", ctx.request().method(), ctx.request().path(), t);
-      new ApiError(500, "internal error: " + t).send(ctx.response());
+      new ApiError(500, "internal error: " + io.wschaos.spec.Failures.describe(t)).send(ctx.response());
     }
   }
 

@@ -53,7 +53,7 @@ final class DemoServerCommand implements Callable<Integer> {
       server = FeedServer.start(vertx, options).await();
     } catch (Exception e) {
       vertx.close();
-      throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot start the feed server on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot start the feed server on " + host + ":" + port + ": " + io.wschaos.spec.Failures.describe(e), e);
     }
     System.out.printf("wschaos demo-server: feed on ws://%s:%d/ (tokens: http://%s:%d/token)%n", host, server.port(), host, server.port());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -17,6 +17,7 @@ import io.wschaos.scenario.Messages;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.scenario.ServerSpec;
 import io.wschaos.spec.Durations;
+import io.wschaos.spec.Failures;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
@@ -196,7 +197,7 @@ public final class ScenarioRunner {
       } catch (EnvironmentException e) {
         error = e.getMessage();
       } catch (RuntimeException e) {
-        error = "internal error: " + e;
+        error = "internal error: " + Failures.describe(e);
       } finally {
         teardown();
       }
@@ -252,7 +253,7 @@ public final class ScenarioRunner {
       try {
         return ProxyServer.start(vertx, o, timeline).await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new EnvironmentException("the proxy could not listen on " + o.listenHost() + ": " + e.getMessage(), e);
+        throw new EnvironmentException("the proxy could not listen on " + o.listenHost() + ": " + Failures.describe(e), e);
       }
     }
 
@@ -425,7 +426,7 @@ public final class ScenarioRunner {
         try {
           v = x.expectation().judge(judging);
         } catch (RuntimeException e) {
-          v = Verdict.fail("could not be judged: " + e, List.of());
+          v = Verdict.fail("could not be judged: " + Failures.describe(e), List.of());
         }
         if (runOver && !v.isFinal()) {
           v = new Verdict(v.status(), true, v.sentence(), v.evidence());
