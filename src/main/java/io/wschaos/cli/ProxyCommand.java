@@ -107,6 +107,9 @@ final class ProxyCommand implements Callable<Integer> {
     if (!"native".equals(transport) && !"nio".equals(transport)) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--transport: '" + transport + "' is not native or nio");
     }
+    if (timelineFile != null) {
+      OutputPaths.file("--timeline", timelineFile);
+    }
     Timeline.Options timelineOptions = Timeline.Options.defaults().withRedact(!noRedact);
     Timeline timeline;
     try {

@@ -108,6 +108,12 @@ final class RunCommand implements Callable<Integer> {
     if (client != null && client.isBlank()) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--client: give a command, or 'external'");
     }
+    if (junit != null) {
+      OutputPaths.file("--junit", junit);
+    }
+    if (report != null) {
+      OutputPaths.dir("--report", report);
+    }
   }
 
   private List<Scenario> load() {
@@ -172,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
       try {
         JUnitReport.write(suite, junit);
       } catch (IOException e) {
-        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --junit " + junit + ": " + e.getMessage(), e);
+        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --junit " + junit + ": " + OutputPaths.reason(e), e);
       }
     }
     if (report != null) {
@@ -180,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
         JsonlReport.write(suite, report, Redactor.ON);
         HtmlReport.write(suite, report, Redactor.ON);
       } catch (IOException e) {
-        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --report " + report + ": " + e.getMessage(), e);
+        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --report " + report + ": " + OutputPaths.reason(e), e);
       }
     }
   }

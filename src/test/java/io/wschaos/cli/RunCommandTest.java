@@ -198,6 +198,65 @@ class RunCommandTest {
   }
 
   @Test
+  void outputPathsThatCannotBeWrittenAreBadInputBeforeAnythingRuns() throws Exception {
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    Path aFolder = Files.createDirectories(dir.resolve("a-folder"));
+    String client = "touch " + dir.resolve("client-ran");
+    List<String[]> cases = List.of(
+        new String[] {"--report", aFile.toString(), "--report " + aFile + ": not a directory (nothing ran)"},
+        new String[] {"--junit", aFolder.toString(), "--junit " + aFolder + ": is a directory (nothing ran)"},
+        new String[] {"--junit", aFile.resolve("junit.xml").toString(),
+            "--junit " + aFile.resolve("junit.xml") + ": not a directory (" + aFile + " is a file) (nothing ran)"});
+    for (String[] c : cases) {
+      int code = run(List.of(passing("never")), "run", "--client", client, c[0], c[1], "x.yaml");
+      assertEquals(2, code, out + err);
+      assertEquals("wschaos: " + c[2], err.strip(), "one line, the path once");
+      assertEquals("", out, "nothing ran");
+    }
+    assertFalse(Files.exists(dir.resolve("client-ran")), "no client was started");
+  }
+
+  @Test
+  void anUnwritableProxyTimelineIsBadInputWithTheOsReason() throws Exception {
+    Path aFolder = Files.createDirectories(dir.resolve("timeline-folder"));
+    int code = main("proxy", "--upstream", "ws://127.0.0.1:9", "--listen", "127.0.0.1:0", "--api", "off", "--timeline", aFolder.toString());
+    assertEquals(2, code, out + err);
+    assertEquals("wschaos: --timeline " + aFolder + ": is a directory (nothing ran)", err.strip());
+  }
+
+  @Test
+  void anUnwritableFolderIsPermissionDeniedWhenNotRoot() throws Exception {
+    // root may write anywhere that is not read-only, so this case runs only as another user
+    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "runs as root");
+    Path locked = Files.createDirectories(dir.resolve("locked"));
+    locked.toFile().setWritable(false, false);
+    try {
+      int code = run(List.of(passing("never")), "run", "--report", locked.resolve("r").toString(), "x.yaml");
+      assertEquals(2, code, out + err);
+      assertEquals("wschaos: --report " + locked.resolve("r") + ": permission denied (nothing ran)", err.strip());
+    } finally {
+      locked.toFile().setWritable(true, false);
+    }
+  }
+
+  @Test
+  void tourWithNoMessagesIsRefusedInsteadOfWaiting() {
+    long t0 = System.nanoTime();
+    int code = main("tour", "--messages", "0");
+    assertEquals(2, code, out + err);
+    assertEquals("wschaos: --messages: 0 is not between 1 and 100", err.strip());
+    assertTrue((System.nanoTime() - t0) / 1_000_000 < 3_000, "refused at once");
+  }
+
+  @Test
+  void aDurationFlagOverTheMaximumIsRefusedWithoutAClassName() {
+    int code = main("proxy", "--upstream", "ws://127.0.0.1:9", "--upstream-timeout", "99999999999999999999s");
+    assertEquals(2, code, out + err);
+    assertTrue(err.contains("'99999999999999999999s' is longer than the maximum, 24h"), err);
+    assertFalse(err.contains("Exception"), err);
+  }
+
+  @Test
   void repeatSaysHowStableEachVerdictWas() {
     int code = run(List.of(passing("twice")), "run", "--repeat", "2", "--client", nodeClient(scripts), "x.yaml");
     assertEquals(0, code, out + err);
