@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -92,19 +93,55 @@ public final class ControlApi {
     Router r = Router.router(vertx);
     r.route().handler(new RequestGuard(options.host(), options.token()));
     r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-    r.get("/api/links").handler(this::links);
-    r.get("/api/faults").handler(faults::list);
-    r.post("/api/faults").handler(faults::add);
-    r.delete("/api/faults/:id").handler(faults::remove);
-    r.post("/api/reset").handler(faults::reset);
-    r.get("/api/timeline").handler(timeline::since);
-    r.get("/api/events").handler(timeline::events);
-    r.get("/ui").handler(this::ui);
+    Allow allow = new Allow();
+    allow.add(r, HttpMethod.GET, "/api/links").handler(this::links);
+    allow.add(r, HttpMethod.GET, "/api/faults").handler(faults::list);
+    // The body's type is checked on the routes that take one, so a wrong method is 405 first.
+    allow.add(r, HttpMethod.POST, "/api/faults").handler(RequestGuard::jsonBody).handler(faults::add);
+    allow.add(r, HttpMethod.DELETE, "/api/faults/:id").handler(faults::remove);
+    allow.add(r, HttpMethod.POST, "/api/reset").handler(RequestGuard::jsonBody).handler(faults::reset);
+    allow.add(r, HttpMethod.GET, "/api/timeline").handler(timeline::since);
+    allow.add(r, HttpMethod.GET, "/api/events").handler(timeline::events);
+    allow.add(r, HttpMethod.GET, "/ui").handler(this::ui);
     r.route().failureHandler(ControlApi::failure);
     r.errorHandler(404, ctx -> new ApiError(404, "no such call: " + ctx.request().method() + " " + ctx.request().path() + " (see docs/api.md)").send(ctx.response()));
-    r.errorHandler(405, ctx -> new ApiError(405, ctx.request().method() + " is not allowed on " + ctx.request().path()).send(ctx.response()));
+    r.errorHandler(405, ctx -> {
+      String methods = allow.of(ctx.request().path());
+      if (methods != null) {
+        ctx.response().putHeader("Allow", methods);
+      }
+      new ApiError(405, ctx.request().method() + " is not allowed on " + ctx.request().path()
+          + (methods == null ? "" : " (allowed: " + methods + ")")).send(ctx.response());
+    });
     r.errorHandler(413, ctx -> new ApiError(413, "the body is larger than " + MAX_BODY + " bytes").send(ctx.response()));
     return r;
+  }
+
+  /** The methods of each route's path, for the {@code Allow} header a 405 must carry (RFC 9110 §15.5.6). */
+  private static final class Allow {
+    private final Map<java.util.regex.Pattern, java.util.Set<String>> methods = new java.util.LinkedHashMap<>();
+
+    io.vertx.ext.web.Route add(Router r, HttpMethod method, String path) {
+      java.util.regex.Pattern p = java.util.regex.Pattern.compile(path.replaceAll(":[a-z]+", "[^/]+"));
+      methods.entrySet().stream().filter(e -> e.getKey().pattern().equals(p.pattern())).findFirst()
+          .map(Map.Entry::getValue)
+          .orElseGet(() -> {
+            java.util.Set<String> set = new java.util.LinkedHashSet<>();
+            methods.put(p, set);
+            return set;
+          })
+          .add(method.name());
+      return r.route(method, path);
+    }
+
+    String of(String path) {
+      for (Map.Entry<java.util.regex.Pattern, java.util.Set<String>> e : methods.entrySet()) {
+        if (e.getKey().matcher(path).matches()) {
+          return String.join(", ", e.getValue());
+        }
+      }
+      return null;
+    }
   }
 
   private static void failure(RoutingContext ctx) {

@@ -21,10 +21,13 @@ import java.util.Set;
  *       sends its own domain as the Host;
  *   <li>an {@code Origin}, when a browser sends one, names this machine the same way, else 403: a page
  *       elsewhere may not drive the proxy through the user's browser;
- *   <li>with a token, {@code Authorization: Bearer <token>}, else 401;
- *   <li>a POST carries {@code Content-Type: application/json}, else 415: no HTML form or "simple"
- *       cross-site request can do that without a CORS preflight, which this API never grants.
+ *   <li>with a token, {@code Authorization: Bearer <token>}, else 401.
  * </ol>
+ *
+ * <p>Exactly one {@code Host}, else 400 (RFC 9112 §3.2), in HTTP/1.0 too. After routing, so that a
+ * wrong method is 405 first, {@link #jsonBody} asks a POST for {@code Content-Type:
+ * application/json}, else 415: no HTML form or "simple" cross-site request can do that without a
+ * CORS preflight, which this API never grants.
  */
 final class RequestGuard implements Handler<RoutingContext> {
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
@@ -52,8 +55,15 @@ final class RequestGuard implements Handler<RoutingContext> {
   }
 
   private void check(HttpServerRequest req) {
-    String host = req.getHeader(HttpHeaders.HOST);
-    if (host == null || !hosts.contains(hostName(host))) {
+    java.util.List<String> hostHeaders = req.headers().getAll(HttpHeaders.HOST);
+    if (hostHeaders.isEmpty()) {
+      throw new ApiError(400, "a Host header is required (naming this machine: " + String.join(", ", hosts) + ")");
+    }
+    if (hostHeaders.size() > 1) {
+      throw new ApiError(400, "more than one Host header");
+    }
+    String host = hostHeaders.get(0);
+    if (!hosts.contains(hostName(host))) {
       throw new ApiError(
           403,
           "the Host header must name this machine (" + String.join(", ", hosts) + "), got " + quote(host)
@@ -66,12 +76,16 @@ final class RequestGuard implements Handler<RoutingContext> {
     if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION)) && !streamToken(req)) {
       throw new ApiError(401, "this API needs 'Authorization: Bearer <token>' (the proxy was started with --api-token)");
     }
-    if (req.method() == HttpMethod.POST || req.method() == HttpMethod.PUT || req.method() == HttpMethod.PATCH) {
-      String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
-      if (!isJson(type)) {
-        throw new ApiError(415, "request bodies must be application/json, got " + (type == null ? "no Content-Type" : quote(type)));
-      }
+  }
+
+  /** A route's handler before one that reads a JSON body: 415 unless the request says application/json. */
+  static void jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (!isJson(type)) {
+      new ApiError(415, "request bodies must be application/json, got " + (type == null ? "no Content-Type" : quote(type))).send(ctx.response());
+      return;
     }
+    ctx.next();
   }
 
   /**
