@@ -72,4 +72,17 @@ class ApiHttpTest {
       assertTrue(http10.contains("a Host header is required"), http10);
     }
   }
+
+  @Test
+  void aDurationOverTheMaximumIsA400NamingTheField() throws Exception {
+    try (ApiRig rig = new ApiRig()) {
+      var r = rig.post("/api/faults", "{\"delay\": {\"to\": \"client\", \"by\": \"99999999999999999999s\"}, \"for\": \"25h\"}");
+      assertEquals(400, r.statusCode(), r.body());
+      java.util.Map<String, String> problems = new java.util.HashMap<>();
+      ApiRig.json(r).get("problems").forEach(p -> problems.put(p.get("path").asText(), p.get("message").asText()));
+      assertEquals("'99999999999999999999s' is longer than the maximum, 24h", problems.get("fault.delay.by"), r.body());
+      assertEquals("'25h' is longer than the maximum, 24h", problems.get("fault.for"), r.body());
+      assertEquals(0, ApiRig.json(rig.get("/api/faults")).get("faults").size(), "nothing was added");
+    }
+  }
 }
