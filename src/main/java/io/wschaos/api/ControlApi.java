@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * POST   /api/reset              remove every fault
  * GET    /api/timeline?since=N   the events after seq N, as JSON Lines
  * GET    /api/events             the live event stream, as Server-Sent Events
+ * POST   /api/ui-link           a new one-time URL of the live UI (with a token)
  * GET    /ui                     the live timeline page, once {@link #enableUi} was called ({@code --ui})
  * </pre>
  *
@@ -59,6 +60,7 @@ public final class ControlApi {
   private final TimelineRoutes timeline;
   private volatile HttpServer server;
   private volatile String uiPage;
+  private final UiSessions sessions = new UiSessions();
 
   private ControlApi(Vertx vertx, ProxyServer proxy, ApiOptions options, FaultEntryParser parser) {
     this.vertx = vertx;
@@ -91,7 +93,7 @@ public final class ControlApi {
 
   private Router router() {
     Router r = Router.router(vertx);
-    r.route().handler(new RequestGuard(options.host(), options.token()));
+    r.route().handler(new RequestGuard(options.host(), options.token(), sessions));
     r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     Allow allow = new Allow();
     allow.add(r, HttpMethod.GET, "/api/links").handler(this::links);
@@ -102,6 +104,7 @@ public final class ControlApi {
     allow.add(r, HttpMethod.POST, "/api/reset").handler(RequestGuard::jsonBody).handler(faults::reset);
     allow.add(r, HttpMethod.GET, "/api/timeline").handler(timeline::since);
     allow.add(r, HttpMethod.GET, "/api/events").handler(timeline::events);
+    allow.add(r, HttpMethod.POST, "/api/ui-link").handler(RequestGuard::jsonBody).handler(this::uiLink);
     allow.add(r, HttpMethod.GET, "/ui").handler(this::ui);
     r.route().failureHandler(ControlApi::failure);
     r.errorHandler(404, ctx -> new ApiError(404, "no such call: " + ctx.request().method() + " " + ctx.request().path() + " (see docs/api.md)").send(ctx.response()));
@@ -212,6 +215,23 @@ public final class ControlApi {
       new ApiError(404, "the live UI is off: start the proxy with --ui").send(ctx.response());
       return;
     }
+    String code = ctx.request().getParam("code");
+    if (code != null && options.token() != null) {
+      String session = sessions.exchange(code);
+      if (session == null) {
+        new ApiError(401, "this UI link was used already or is not one the proxy printed; "
+            + "get a new one with POST /api/ui-link (docs/api.md)").send(ctx.response());
+        return;
+      }
+      // Off the address bar and out of the history at once: the code is spent anyway.
+      ctx.response()
+          .setStatusCode(303)
+          .putHeader("Location", "/ui")
+          .putHeader("Set-Cookie", UiSessions.setCookie(session))
+          .putHeader("Cache-Control", "no-store")
+          .end();
+      return;
+    }
     ctx.response()
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
@@ -219,9 +239,24 @@ public final class ControlApi {
         .end(page);
   }
 
-  /** The UI's URL, e.g. {@code http://127.0.0.1:8474/ui}. */
+  /**
+   * The UI's URL, e.g. {@code http://127.0.0.1:8474/ui}; with a token, each call gives a URL with a
+   * fresh one-time code ({@code /ui?code=…}) that opens the UI in one browser.
+   */
   public String uiUrl() {
-    return url().substring(0, url().length() - "/api".length()) + "/ui";
+    String base = url().substring(0, url().length() - "/api".length()) + "/ui";
+    return options.token() == null ? base : base + "?code=" + sessions.newCode();
+  }
+
+  /** {@code POST /api/ui-link}: a new one-time UI URL, for another browser (needs the token, like every call). */
+  private void uiLink(RoutingContext ctx) {
+    if (uiPage == null) {
+      new ApiError(404, "the live UI is off: start the proxy with --ui").send(ctx.response());
+      return;
+    }
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("url", uiUrl());
+    Json.send(ctx.response(), 200, o);
   }
 
   /** The bound port (useful with port 0). */

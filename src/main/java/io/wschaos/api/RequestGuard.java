@@ -21,7 +21,8 @@ import java.util.Set;
  *       sends its own domain as the Host;
  *   <li>an {@code Origin}, when a browser sends one, names this machine the same way, else 403: a page
  *       elsewhere may not drive the proxy through the user's browser;
- *   <li>with a token, {@code Authorization: Bearer <token>}, else 401.
+ *   <li>with a token, {@code Authorization: Bearer <token>} or the live UI's session cookie
+ *       ({@link UiSessions}), else 401.
  * </ol>
  *
  * <p>Exactly one {@code Host}, else 400 (RFC 9112 §3.2), in HTTP/1.0 too. After routing, so that a
@@ -34,9 +35,11 @@ final class RequestGuard implements Handler<RoutingContext> {
 
   private final Set<String> hosts;
   private final byte[] token;
+  private final UiSessions sessions;
 
   /** @param bindHost the address the API listens on; accepted as a Host too unless it is a wildcard */
-  RequestGuard(String bindHost, String token) {
+  RequestGuard(String bindHost, String token, UiSessions sessions) {
+    this.sessions = sessions;
     String bound = bracket(bindHost.toLowerCase(Locale.ROOT));
     boolean wildcard = bound.equals("0.0.0.0") || bound.equals("[::]") || bound.equals("[0:0:0:0:0:0:0:0]");
     this.hosts = wildcard || LOOPBACK.contains(bound) ? LOOPBACK : Set.of("localhost", "127.0.0.1", "[::1]", bound);
@@ -73,7 +76,8 @@ final class RequestGuard implements Handler<RoutingContext> {
     if (origin != null && !hosts.contains(originHost(origin))) {
       throw new ApiError(403, "cross-origin requests are refused (Origin " + quote(origin) + ")");
     }
-    if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION)) && !streamToken(req)) {
+    if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION)) && !streamToken(req)
+        && !sessions.valid(req.getHeader(HttpHeaders.COOKIE)) && !uiCode(req)) {
       throw new ApiError(401, "this API needs 'Authorization: Bearer <token>' (the proxy was started with --api-token)");
     }
   }
@@ -86,6 +90,11 @@ final class RequestGuard implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /** {@code GET /ui?code=…}: the UI's handler spends the code (or answers 401 itself). */
+  private static boolean uiCode(HttpServerRequest req) {
+    return req.method() == HttpMethod.GET && "/ui".equals(req.path()) && req.getParam("code") != null;
   }
 
   /**

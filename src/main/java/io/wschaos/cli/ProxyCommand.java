@@ -153,7 +153,7 @@ final class ProxyCommand implements Callable<Integer> {
     if (control != null) {
       System.out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
       if (ui) {
-        System.out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? "#token=<the API token>" : "");
+        System.out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? " (opens the UI once, in one browser)" : "");
       }
     }
     if (timelineFile != null) {

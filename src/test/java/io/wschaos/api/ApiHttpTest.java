@@ -85,4 +85,33 @@ class ApiHttpTest {
       assertEquals(0, ApiRig.json(rig.get("/api/faults")).get("faults").size(), "nothing was added");
     }
   }
+
+  @Test
+  void withATokenTheUiLinksOneTimeCodeBuysAnHttpOnlyStrictCookieAndNothingMore() {
+    try (ApiRig rig = new ApiRig(ApiOptions.defaults().withToken("s3cret"))) {
+      rig.api.enableUi(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+      String url = rig.api.uiUrl();
+      assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/ui\\?code=[A-Za-z0-9_-]{22}"), url);
+      assertTrue(!url.contains("s3cret"), "the token is not in the URL");
+      String pathAndQuery = url.substring(url.indexOf("/ui"));
+      String spent = rig.raw("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1", null);
+      assertEquals(303, status(spent), spent);
+      assertEquals("/ui", header(spent, "Location"), "the code leaves the address bar");
+      String cookie = header(spent, "Set-Cookie");
+      assertTrue(cookie.matches("wschaos_session=[A-Za-z0-9_-]{22}; HttpOnly; SameSite=Strict; Path=/"), cookie);
+      String session = cookie.substring(0, cookie.indexOf(';'));
+      assertTrue(!session.contains("s3cret"));
+
+      assertEquals(200, status(rig.raw("GET /api/links HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + session, null)), "the cookie opens the API");
+      assertEquals(200, status(rig.raw("GET /ui HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: other=1; " + session, null)));
+      assertEquals(401, status(rig.raw("GET /api/links HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wschaos_session=guessed", null)));
+      assertEquals(401, status(rig.raw("GET /ui HTTP/1.1\r\nHost: 127.0.0.1", null)), "no cookie, no token: refused");
+      String again = rig.raw("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1", null);
+      assertEquals(401, status(again), "a code opens the UI once: " + again);
+
+      String link = rig.raw("POST /api/ui-link HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer s3cret\r\nContent-Type: application/json", "{}");
+      assertEquals(200, status(link), link);
+      assertTrue(link.contains("/ui?code="), link);
+    }
+  }
 }
