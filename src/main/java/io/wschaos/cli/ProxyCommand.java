@@ -196,7 +196,9 @@ final class ProxyCommand implements Callable<Integer> {
       } catch (io.wschaos.spec.SpecException e) {
         e.problems().forEach(pr -> problems.add(pr.toString()));
       } catch (java.io.IOException e) {
-        problems.add("--fault[" + (i + 1) + "]: not YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        // located as in a scenario file, the argument being the "file": --fault[2]:1:22: YAML syntax error: …
+        io.wschaos.scenario.ScenarioError located = io.wschaos.scenario.ScenarioError.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
+        problems.add(located != null ? located.toString() : "--fault[" + (i + 1) + "]: not YAML or JSON: " + io.wschaos.spec.Failures.describe(e));
       }
     }
     if (!problems.isEmpty()) {
