@@ -158,7 +158,8 @@ public final class ControlApi {
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       new ApiError(ctx.statusCode(), io.wschaos.spec.Failures.describe(t)).send(ctx.response()); // Vert.x refused the request itself
     } else {
-      log.warn("control API: {} {} failed", ctx.request().method(), ctx.request().path(), t);
+      log.warn("control API: {} {} failed: {}", ctx.request().method(), ctx.request().path(), io.wschaos.spec.Failures.describe(t));
+      log.debug("control API failure", t);
       new ApiError(500, "internal error: " + io.wschaos.spec.Failures.describe(t)).send(ctx.response());
     }
   }

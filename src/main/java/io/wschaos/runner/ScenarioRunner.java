@@ -247,6 +247,9 @@ public final class ScenarioRunner {
       ProxyOptions o;
       try {
         o = ProxyOptions.of(upstreamUri).withSeed(scenario.seed()).withInstances(instances);
+        if (scenario.proxy() != null && scenario.proxy().upstreamTimeout() != null) {
+          o = o.withUpstreamTimeout(scenario.proxy().upstreamTimeout());
+        }
       } catch (IllegalArgumentException e) {
         throw new EnvironmentException("server: " + e.getMessage(), e);
       }
