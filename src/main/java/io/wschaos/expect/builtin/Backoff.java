@@ -22,10 +22,12 @@ import java.util.Optional;
  * that never opened; d_k is the start of the attempt after failed attempt k minus the end of attempt
  * k (the attempt after the last failed one may be the one that opens). The delay from the outage (the
  * end of the link before the run) to the run's first attempt is bounded only by {@code first.max}.
- * Every run's delays must fit ({@link BackoffEnvelope}); a run that stops with fewer than
+ * Every run's delays must fit ({@link BackoffEnvelope}) and, once it has as many delays as its jitter
+ * class needs, show growth ({@link BackoffGrowth}: with jitter the envelope lets a flat sequence fit);
+ * runs are taken per reconnect chain. A run that stops with fewer than
  * {@code attempts} failed attempts, no open after it, and a silence longer than any fitting envelope
  * allows (or the client's process exited) fails: "gave up after 3". Passing needs, for every client
- * that failed to connect at all, one run of at least {@code attempts} failed attempts.
+ * that failed to connect at all, one run of at least {@code attempts} failed attempts that grew.
  */
 public final class Backoff implements Expectation {
   public record Max(Duration max) {}
@@ -131,15 +133,16 @@ public final class Backoff implements Expectation {
     UNDECIDED
   }
 
-  /**
-   * The judgement of one series of delays d_1..d_n (µs) that ended with an open or with the run, with
-   * at least {@code attempts} failed attempts: the envelope (necessary), then growth (sufficient).
-   */
   /** {@code decide(d, box) == PASS}, without the envelope search when growth alone already rules a pass out. */
   static boolean passes(long[] d, BackoffEnvelope.Box box) {
     return BackoffGrowth.judge(d, box).state() == BackoffGrowth.State.GROWS && BackoffEnvelope.fits(d, box);
   }
 
+  /**
+   * The judgement of one series of delays d_1..d_n (µs) that ended with an open or with the run, with
+   * at least {@code attempts} failed attempts: the envelope (necessary), then growth (sufficient).
+   * {@link #judge} reaches the same verdict on such a run and adds the sentences.
+   */
   static Decision decide(long[] d, BackoffEnvelope.Box box) {
     BackoffGrowth.State growth = BackoffGrowth.judge(d, box).state();
     if (growth == BackoffGrowth.State.FLAT || !BackoffEnvelope.fits(d, box)) {
