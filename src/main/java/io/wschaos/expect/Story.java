@@ -555,13 +555,17 @@ public final class Story {
         return new End(e, link, client, Cause.REJECTED, r.status(), r.by(), fault);
       }
       if (b instanceof EventBody.Egress g && serverClose != null && g.to() == Direction.TO_CLIENT && g.id() == 0) {
-        // the proxy wrote the server's close to the client: that is when the client got it
+        // the proxy wrote the close to the client: that is when the client got it
         EventBody.Close c = (EventBody.Close) serverClose.body();
-        return new End(e, link, client, Cause.CLOSE, c.code(), "server", null);
+        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
       }
       if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
         if (serverClose != null && !headered) {
           return serverEnd(serverClose, link, client); // an older timeline: no egress of closes recorded
+        }
+        if (headered && serverClose == null && "proxy".equals(c.by()) && writtenLater(events, i)) {
+          serverClose = e; // a close fault goes through the chain too: it ends the link when written
+          continue;
         }
         return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
       }
@@ -586,12 +590,34 @@ public final class Story {
   }
 
   private static End serverEnd(Event close, int link, int client) {
-    return new End(close, link, client, Cause.CLOSE, ((EventBody.Close) close.body()).code(), "server", null);
+    EventBody.Close c = (EventBody.Close) close.body();
+    return new End(close, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
   }
 
   /**
-   * A server's close read on a live link that the proxy has not written to the client yet: a fault
-   * (delay, reorder, throttle, stall) holds it behind queued messages. Not an end until written.
+   * The proxy's own close on the client leg that leaves through the fault chain (a close fault):
+   * its write, an {@code egress} of message 0 toward the client, follows on the link, or the link
+   * is still going (it may still be held). Other closes of the proxy (protocol errors) are written
+   * at once and have no egress: they end the link when recorded.
+   */
+  private static boolean writtenLater(List<Event> link, int closeIndex) {
+    EventBody.Close c = (EventBody.Close) link.get(closeIndex).body();
+    if (c.fault() == null) {
+      return false;
+    }
+    for (int j = closeIndex + 1; j < link.size(); j++) {
+      EventBody b = link.get(j).body();
+      if (b instanceof EventBody.Egress g && g.to() == Direction.TO_CLIENT && g.id() == 0 || b instanceof EventBody.Ended) {
+        return b instanceof EventBody.Egress;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A server's close read on a live link (or a close fault's close) that the proxy has not written
+   * to the client yet: a fault (delay, reorder, throttle, stall) holds it behind queued messages.
+   * Not an end until written.
    */
   public boolean closeHeld(int link) {
     if (!headered) {
@@ -603,7 +629,8 @@ public final class Story {
     }
     List<Event> events = link(link);
     for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).body() instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+      if (events.get(i).body() instanceof EventBody.Close c
+          && (c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i) || c.leg() == Leg.CLIENT && "proxy".equals(c.by()) && c.fault() != null)) {
         return true;
       }
     }

@@ -234,4 +234,17 @@ class StoryTest {
     assertEquals(3_000_000, st.attempts(1).get(0).end().t(), "the close's write, 3 s into the scenario");
     assertEquals("close 1001 by server at 3 s (client 1, link 1)", st.describe(st.attempts(1).get(0).end()));
   }
+
+  @Test
+  void aCloseFaultsCloseHeldBehindDelayedMessagesEndsTheLinkWhenWrittenToo() {
+    TimelineBuilder tl = timeline().header();
+    tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");
+    tl.at(2.0).closeByProxy(1012, "restart");
+    assertNull(Story.of(tl.running(2.5)).attempts(1).get(0).end(), "recorded, not written yet");
+    assertTrue(Story.of(tl.running(2.5)).holding());
+    tl.at(2.4).closeWritten();
+    Story.End end = tl.story().attempts(1).get(0).end();
+    assertEquals(2_400_000, end.t());
+    assertEquals("close 1012 by proxy (fault restart)", end.describe());
+  }
 }
