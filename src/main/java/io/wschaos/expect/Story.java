@@ -60,13 +60,24 @@ public final class Story {
    * @param by client, server or proxy (GONE: null)
    * @param fault the fault id when a fault did it, else null
    */
-  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
-    public long t() {
-      return event.t();
+  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault, Event written) {
+    public End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
+      this(event, link, client, cause, code, by, fault, null);
     }
 
+    /** When the client got it: a relayed close's write to the client (see {@code written}), else the event's time. */
+    public long t() {
+      return written != null ? written.t() : event.t();
+    }
+
+    /** The event to cite: the close itself (its write, when it was held, is {@link #written()}). */
     public long seq() {
       return event.seq();
+    }
+
+    /** The last event of the end: its write when there is one. Later events come after the end. */
+    public long lastSeq() {
+      return written != null ? written.seq() : event.seq();
     }
 
     /** The client started it: its own close frame, FIN or RST. */
@@ -478,7 +489,7 @@ public final class Story {
       for (List<Attempt> c : open) {
         Attempt last = c.get(c.size() - 1);
         End end = last.end();
-        if (end == null || end.seq() > a.seq() || !sameSocket(c, a)) {
+        if (end == null || end.lastSeq() > a.seq() || !sameSocket(c, a)) {
           continue;
         }
         if (bestEnd == null || end.t() < bestEnd.t() || (end.t() == bestEnd.t() && end.seq() < bestEnd.seq())) {
@@ -557,7 +568,7 @@ public final class Story {
       if (b instanceof EventBody.Egress g && serverClose != null && g.to() == Direction.TO_CLIENT && g.id() == 0) {
         // the proxy wrote the close to the client: that is when the client got it
         EventBody.Close c = (EventBody.Close) serverClose.body();
-        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
+        return new End(serverClose, link, client, Cause.CLOSE, c.code(), c.by(), c.fault(), e);
       }
       if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
         if (serverClose != null && !headered) {
