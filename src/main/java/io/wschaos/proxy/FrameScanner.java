@@ -34,6 +34,7 @@ final class FrameScanner {
   private final long maxPayload;
   private ByteBuf pending;
   private boolean inMessage;
+  /** A violation or a close frame was seen: the rest of the stream is dropped. */
   private boolean failed;
 
   /**
@@ -146,6 +147,9 @@ final class FrameScanner {
       }
       ByteBuf wire = buf.retainedSlice(start, (int) total);
       buf.readerIndex(start + (int) total);
+      if (opcode == 0x8) {
+        failed = true; // nothing after a close frame is read, as Netty's decoder skipped it
+      }
       sink.frame(opcode, fin, header, payload, wire);
     }
   }

@@ -220,6 +220,15 @@ class FrameScannerTest {
   }
 
   @Test
+  void nothingAfterACloseFrameIsRead() {
+    byte[] close = frame(0x88, new byte[] {0x03, (byte) 0xe8}, KEY);
+    byte[] after = concat(frame(0x81, "late".getBytes(StandardCharsets.UTF_8), KEY), new byte[] {(byte) 0xC1, 0x00});
+    Seen seen = scan(new FrameScanner(true, MAX), concat(close, after), close.length + 3);
+    assertEquals(1, seen.frames.size(), "the close frame only");
+    assertNull(seen.why, "not even a malformed header after it counts");
+  }
+
+  @Test
   void aServerMaskingItsFramesBreaksTheProtocol() {
     Seen seen = scan(new FrameScanner(false, MAX), frame(0x81, new byte[] {'x'}, KEY));
     assertEquals(1002, seen.code);
