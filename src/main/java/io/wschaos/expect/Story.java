@@ -32,13 +32,19 @@ import java.util.TreeSet;
  *   <li>A <b>logical client</b> is the event header's {@code client} (the runner instance); links
  *       recorded with client 0 are stitched by the declared {@code client_id} when there is one
  *       (numbered 1, 2… in order of first appearance), else they are all client 0.
+ *   <li><b>Scenario time</b>: every time here is the event's {@code t} minus the run header's (the
+ *       {@code scenario} event, recorded at t = 0); a timeline without one keeps its own clock.
  *   <li>The <b>end</b> of a link or attempt is the earliest of: the proxy writes a close frame to
- *       the client ({@code close} on the client leg by proxy, or a server's close read from the server
- *       leg, which the proxy relays at once unless a fault swallowed or dropped it right then); the
- *       proxy closes or resets the client's TCP, or reads its FIN or RST ({@code abort} on the client
- *       leg); the proxy reads the client's close frame; the proxy answers the handshake with a
- *       status ({@code rejected}). It carries a cause and who acted ({@code by}). A link that ended
- *       with none of these recorded ends at its {@code ended} event (cause {@code gone}).
+ *       the client (a server's close read from the server leg, or a close fault's close, at its
+ *       {@code egress} of message 0 toward the client — a holding fault may keep it behind queued
+ *       messages — unless a fault swallowed or dropped it; on a timeline without a run header, at
+ *       the read); the proxy closes or resets the client's TCP, or reads its FIN or RST ({@code
+ *       abort} on the client leg); the proxy reads the client's close frame; the proxy answers the
+ *       handshake with a status ({@code rejected}). It carries a cause and who acted ({@code by}). A
+ *       link that ended with none of these recorded ends at its {@code ended} event (cause {@code
+ *       gone}).
+ *   <li><b>Reconnect chains</b>: a client's attempts per socket ({@link #chains(int)}).
+ *   <li>{@link #forClient(int)} cuts one client's story out, for judging per client.
  *   <li>A <b>sequence</b> is the value at the declared JSON pointer of a message's {@code preview}.
  *       Previews hold the first 256 bytes of a text message: enough for the small JSON messages of
  *       the example protocol; a number past byte 256 is not seen.
@@ -60,13 +66,24 @@ public final class Story {
    * @param by client, server or proxy (GONE: null)
    * @param fault the fault id when a fault did it, else null
    */
-  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
-    public long t() {
-      return event.t();
+  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault, Event written) {
+    public End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
+      this(event, link, client, cause, code, by, fault, null);
     }
 
+    /** When the client got it: a relayed close's write to the client (see {@code written}), else the event's time. */
+    public long t() {
+      return written != null ? written.t() : event.t();
+    }
+
+    /** The event to cite: the close itself (its write, when it was held, is {@link #written()}). */
     public long seq() {
       return event.seq();
+    }
+
+    /** The last event of the end: its write when there is one. Later events come after the end. */
+    public long lastSeq() {
+      return written != null ? written.seq() : event.seq();
     }
 
     /** The client started it: its own close frame, FIN or RST. */
@@ -478,7 +495,7 @@ public final class Story {
       for (List<Attempt> c : open) {
         Attempt last = c.get(c.size() - 1);
         End end = last.end();
-        if (end == null || end.seq() > a.seq() || !sameSocket(c, a)) {
+        if (end == null || end.lastSeq() > a.seq() || !sameSocket(c, a)) {
           continue;
         }
         if (bestEnd == null || end.t() < bestEnd.t() || (end.t() == bestEnd.t() && end.seq() < bestEnd.seq())) {
@@ -555,13 +572,17 @@ public final class Story {
         return new End(e, link, client, Cause.REJECTED, r.status(), r.by(), fault);
       }
       if (b instanceof EventBody.Egress g && serverClose != null && g.to() == Direction.TO_CLIENT && g.id() == 0) {
-        // the proxy wrote the server's close to the client: that is when the client got it
+        // the proxy wrote the close to the client: that is when the client got it
         EventBody.Close c = (EventBody.Close) serverClose.body();
-        return new End(e, link, client, Cause.CLOSE, c.code(), "server", null);
+        return new End(serverClose, link, client, Cause.CLOSE, c.code(), c.by(), c.fault(), e);
       }
       if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
         if (serverClose != null && !headered) {
           return serverEnd(serverClose, link, client); // an older timeline: no egress of closes recorded
+        }
+        if (headered && serverClose == null && "proxy".equals(c.by()) && writtenLater(events, i)) {
+          serverClose = e; // a close fault goes through the chain too: it ends the link when written
+          continue;
         }
         return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
       }
@@ -586,12 +607,34 @@ public final class Story {
   }
 
   private static End serverEnd(Event close, int link, int client) {
-    return new End(close, link, client, Cause.CLOSE, ((EventBody.Close) close.body()).code(), "server", null);
+    EventBody.Close c = (EventBody.Close) close.body();
+    return new End(close, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
   }
 
   /**
-   * A server's close read on a live link that the proxy has not written to the client yet: a fault
-   * (delay, reorder, throttle, stall) holds it behind queued messages. Not an end until written.
+   * The proxy's own close on the client leg that leaves through the fault chain (a close fault):
+   * its write, an {@code egress} of message 0 toward the client, follows on the link, or the link
+   * is still going (it may still be held). Other closes of the proxy (protocol errors) are written
+   * at once and have no egress: they end the link when recorded.
+   */
+  private static boolean writtenLater(List<Event> link, int closeIndex) {
+    EventBody.Close c = (EventBody.Close) link.get(closeIndex).body();
+    if (c.fault() == null) {
+      return false;
+    }
+    for (int j = closeIndex + 1; j < link.size(); j++) {
+      EventBody b = link.get(j).body();
+      if (b instanceof EventBody.Egress g && g.to() == Direction.TO_CLIENT && g.id() == 0 || b instanceof EventBody.Ended) {
+        return b instanceof EventBody.Egress;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A server's close read on a live link (or a close fault's close) that the proxy has not written
+   * to the client yet: a fault (delay, reorder, throttle, stall) holds it behind queued messages.
+   * Not an end until written.
    */
   public boolean closeHeld(int link) {
     if (!headered) {
@@ -603,7 +646,8 @@ public final class Story {
     }
     List<Event> events = link(link);
     for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).body() instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+      if (events.get(i).body() instanceof EventBody.Close c
+          && (c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i) || c.leg() == Leg.CLIENT && "proxy".equals(c.by()) && c.fault() != null)) {
         return true;
       }
     }
