@@ -190,6 +190,25 @@ class BackoffTest {
   }
 
   @Test
+  void decorrelatedJitterPassesWhenItsWalkClimbsAndIsUndecidedNeverFailedWhenItWanders() {
+    // AWS's sleep = min(cap, random(base, 3·sleep)), base 0.25 s, cap 5 s, as drawn
+    TimelineBuilder climbs = timeline();
+    outage(climbs, 1, 0.3, true, 0.3, 0.5, 1.2, 0.8, 2.3, 4.4, 1.7, 5, 3.6, 5, 2.5, 4.8);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", climbs.judging(60, true)).passes().says("and grew (growth score 7.");
+    TimelineBuilder wanders = timeline();
+    outage(wanders, 1, 0.3, true, 0.6, 1.5, 0.9, 2.4, 4.1, 1.3, 3.8, 5, 2.2, 4.6, 5, 3.3);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", wanders.judging(60, true)).undecided().says("neither clearly grew nor stayed flat (growth score 4.32, between 0.5 for flat and 6 for growing with jitter full)");
+  }
+
+  @Test
+  void socketIoDefaultsLevelOffTooSoonToTellFromAFixedRangeAndAreUndecided() {
+    // 1 s ×2 ±50 %, max 5 s: after the third delay it is a constant 5 s
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 0.5, true, 0.7, 2.6, 5, 5, 5, 5, 5, 5);
+    Expect.judge("backoff: {attempts: 4, jitter: 0.67}", tl.judging(60, true)).undecided().says("fit the envelope", "neither clearly grew nor stayed flat", "jitter wide");
+  }
+
+  @Test
   void aFlatSequenceStillGoingIsNotFailedBeforeTheOutageEnds() {
     double[] d = new double[12];
     java.util.Arrays.fill(d, 1);
