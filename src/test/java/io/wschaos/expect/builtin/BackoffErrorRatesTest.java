@@ -243,41 +243,6 @@ class BackoffErrorRatesTest {
     assertTrue(wrong.isEmpty(), String.join("\n", wrong));
   }
 
-  @Test
-  void scoreQuantiles() {
-    if (!Boolean.getBoolean("backoff.quantiles")) {
-      return;
-    }
-    int draws = Integer.getInteger("backoff.draws", 4000);
-    for (int n : new int[] {4, 6, 8, 10, 12, 14}) {
-      for (int a = 0; a < ARCHETYPES.size(); a++) {
-        Archetype arch = ARCHETYPES.get(a);
-        for (int j = 0; j < JITTERS.length; j++) {
-          if (!judgedUnder(arch, j) || j == 0) {
-            continue;
-          }
-          SplittableRandom r = new SplittableRandom(seed(a, j, n));
-          BackoffEnvelope.Box box = box(JITTERS[j]);
-          double[] v = new double[draws];
-          int fit = 0;
-          for (int i = 0; i < draws; i++) {
-            long[] d = arch.policy().delays(r, n);
-            if (BackoffEnvelope.fits(d, box)) {
-              v[fit++] = BackoffGrowth.score(d, box.fMin(), box.fMax());
-            }
-          }
-          double[] q = java.util.Arrays.copyOf(v, fit);
-          java.util.Arrays.sort(q);
-          java.util.function.DoubleFunction<Double> at = p -> q.length == 0 ? Double.NaN : q[(int) Math.min(q.length - 1, Math.floor(p * q.length))];
-          // quantiles over all draws: the misfits count as −∞ (they fail anyway)
-          double share = (double) fit / draws;
-          System.out.printf(Locale.ROOT, "n=%2d %-62s %.2f fit %.3f  q.001 %5.2f q.01 %5.2f med %5.2f q.99 %5.2f q.995 %5.2f%n", n, arch.name(), JITTERS[j], share,
-              at.apply(0.001), at.apply(0.01), at.apply(0.5), at.apply(Math.max(0, 1 - 0.01 / Math.max(share, 1e-9))), at.apply(Math.max(0, 1 - 0.005 / Math.max(share, 1e-9))));
-        }
-      }
-    }
-  }
-
   void printTable() {
     StringBuilder out = new StringBuilder();
     int[] ns = {4, 6, 8, 12, 16};
