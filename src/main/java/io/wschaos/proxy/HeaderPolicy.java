@@ -53,4 +53,18 @@ final class HeaderPolicy {
     }
     return basePath + uri;
   }
+
+  /**
+   * Why {@code uri} cannot be sent upstream, or null when it can. Vert.x's clients parse the request
+   * target as a {@link java.net.URI}; one they cannot parse ({@code //}, {@code /%zz}) makes the
+   * connect throw on the event loop and never complete, so the proxy answers 400 itself instead.
+   */
+  static String invalidTarget(String uri) {
+    try {
+      new java.net.URI(uri);
+      return null;
+    } catch (java.net.URISyntaxException e) {
+      return "the request target is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")";
+    }
+  }
 }
