@@ -61,7 +61,11 @@ final class HeaderPolicy {
    */
   static String invalidTarget(String uri) {
     try {
-      new java.net.URI(uri);
+      java.net.URI u = new java.net.URI(uri);
+      if (!uri.startsWith("/") && !u.isAbsolute()) {
+        // asterisk-form (*) and authority-form (host:port) are for OPTIONS and CONNECT, never a relay
+        return "the request target must be a path (/…) or an absolute URI, not '" + (uri.length() > 40 ? uri.substring(0, 40) + "…" : uri) + "'";
+      }
       return null;
     } catch (java.net.URISyntaxException e) {
       return "the request target is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")";

@@ -139,11 +139,12 @@ class HandshakeFuzzTest {
   /**
    * Found by seed 20261202 (a path the request generator picks): Vert.x's client cannot parse
    * {@code //} or {@code /%zz} as a URI, its connect threw on the event loop and never completed, so
-   * the client got no answer and the attempt no end. Now the proxy answers 400 itself.
+   * the client got no answer and the attempt no end. Now the proxy answers 400 itself. {@code *} and
+   * {@code host:port} (found by {@code make soak}'s 4 000 tries) parse, but are no path to relay.
    */
   @Example
   void aRequestTargetThatIsNotAUriGets400() throws Exception {
-    for (String target : List.of("//", "/%zz")) {
+    for (String target : List.of("//", "/%zz", "*", "127.0.0.1:80")) {
       for (boolean upgrade : List.of(true, false)) {
         try (Socket s = new Socket()) {
           s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 5_000);
