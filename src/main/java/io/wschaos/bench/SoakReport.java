@@ -64,8 +64,8 @@ final class SoakReport {
         "%d samples, 1 a second: first %.0f MiB, middle %.0f MiB, last 10 %% %.0f MiB (%.2f × the middle: %s), max %.0f MiB",
         rss.getInteger("samples"), rss.getDouble("firstMiB"), rss.getDouble("middleMiB"), rss.getDouble("last10pctMiB"),
         rss.getDouble("lastOverMiddle"), rss.getBoolean("flat") ? "flat" : "NOT flat", rss.getDouble("maxMiB")));
-    row(md, "timeline", String.format(Locale.ROOT, "%,d events in the file (level counters: lifecycle and fault events), %d holes",
-        s.getLong("timelineEvents"), s.getLong("timelineLostEvents")));
+    row(md, "timeline", String.format(Locale.ROOT, "%,d events in the file (level counters: lifecycle, fault and egress events); %d holes where the writer fell behind (`lost` events), around which %,d messages' copies and order were not judged (they all arrived)",
+        s.getLong("timelineEvents"), s.getLong("timelineLostEvents"), s.getLong("notJudgedNearHoles", 0L)));
     leaks(md, s.getJsonObject("before"), s.getJsonObject("after"));
     md.append("\nFault actions on the timeline: ");
     JsonObject actions = s.getJsonObject("faultActions", new JsonObject());
@@ -78,11 +78,12 @@ final class SoakReport {
       return;
     }
     row(md, "leak check (before → after)", String.format(Locale.ROOT,
-        "live links %d → %d; faults listed %d → %d; JVM threads %d → %d (/proc tasks %d → %d); fds %d → %d, of them sockets %d → %d; idle CPU %.1f → %.1f ms/s",
+        "live links %d → %d; faults listed %d → %d; JVM threads %d → %d (/proc tasks %d → %d); fds %d → %d, of them sockets %d → %d; idle CPU %.1f → %.1f ms/s; heap after a full GC %.0f → %.0f MiB",
         before.getInteger("liveLinks", 0), after.getInteger("liveLinks", 0), before.getInteger("faults", 0), after.getInteger("faults", 0),
         before.getLong("jvmThreads"), after.getLong("jvmThreads"), before.getLong("osThreads"), after.getLong("osThreads"),
         before.getLong("fds"), after.getLong("fds"), before.getLong("sockets"), after.getLong("sockets"),
-        before.getDouble("idleCpuMsPerSecond"), after.getDouble("idleCpuMsPerSecond")));
+        before.getDouble("idleCpuMsPerSecond"), after.getDouble("idleCpuMsPerSecond"),
+        before.getDouble("heapAfterGcMiB", -1.0), after.getDouble("heapAfterGcMiB", -1.0)));
   }
 
   private static void proxyStorm(StringBuilder md, JsonObject s) {
