@@ -29,7 +29,7 @@ final class HeaderPolicy {
    */
   static boolean forwards(String name, String connectionTokens) {
     String n = name.toLowerCase(Locale.ROOT);
-    if (NEVER.contains(n) || n.startsWith("proxy-")) {
+    if (NEVER.contains(n) || n.startsWith("proxy-") || !isToken(n)) {
       return false;
     }
     if (connectionTokens != null) {
@@ -37,6 +37,24 @@ final class HeaderPolicy {
         if (token.trim().equalsIgnoreCase(n)) {
           return false;
         }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A header name as RFC 9110 5.1 allows (a token). Netty's server reads {@code : x} as a header
+   * named "" but Vert.x's client refuses to send one, and its connect then never completed.
+   */
+  static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
       }
     }
     return true;
