@@ -94,8 +94,7 @@ final class HandshakeRelay {
             .setHost(o.upstream().getHost())
             .setPort(o.upstreamPort())
             .setSsl(o.upstreamTls())
-            .setURI(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()))
-            .setTimeout(o.upstreamTimeout().toMillis() + 5_000); // our own timer answers 504 first
+            .setURI(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()));
     String connection = req.getHeader("Connection");
     for (Map.Entry<String, String> h : req.headers()) {
       if (HeaderPolicy.forwards(h.getKey(), connection)) {
@@ -107,6 +106,9 @@ final class HandshakeRelay {
       co.addSubProtocol(p);
     }
 
+    // Vert.x's own handshake timer closes the upstream socket; ours answers the client. Both run
+    // out together, so a hung upstream costs one socket for the timeout and no longer.
+    co.setTimeout(o.upstreamTimeout().toMillis());
     boolean[] answered = new boolean[1];
     long timer =
         proxy
@@ -116,9 +118,21 @@ final class HandshakeRelay {
                 id -> {
                   if (!answered[0]) {
                     answered[0] = true;
-                    reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out");
+                    reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out after " + seconds(o));
                   }
                 });
+    // A client that leaves while the proxy waits for the upstream ends its attempt there and then.
+    req.response()
+        .closeHandler(
+            v -> {
+              if (!answered[0]) {
+                answered[0] = true;
+                proxy.vertx().cancelTimer(timer);
+                clientLeg.releaseHeld();
+                proxy.timeline().record(linkId, clientNo, new EventBody.Abort(io.wschaos.frame.Leg.CLIENT, "client", "fin", null, "left during the handshake"));
+              }
+            });
+    long started = System.nanoTime();
     client
         .connect(co)
         .onComplete(
@@ -126,7 +140,7 @@ final class HandshakeRelay {
               proxy.vertx().cancelTimer(timer);
               if (answered[0]) {
                 if (ar.succeeded()) {
-                  ar.result().close();
+                  NettyAccess.of(ar.result()).close(); // no close handshake: nobody is on the other side
                 }
                 return;
               }
@@ -135,10 +149,17 @@ final class HandshakeRelay {
                 upgrade(req, clientLeg, ar.result(), linkId, clientNo);
               } else if (ar.cause() instanceof UpgradeRejectedException rej) {
                 relayRejection(req, clientLeg, rej, linkId, clientNo);
+              } else if (System.nanoTime() - started >= o.upstreamTimeout().toNanos()) {
+                reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out after " + seconds(o));
               } else {
                 reject(req, clientLeg, linkId, clientNo, 502, "upstream unreachable: " + ar.cause().getMessage());
               }
             });
+  }
+
+  private static String seconds(ProxyOptions o) {
+    long ms = o.upstreamTimeout().toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 
   private void upgrade(HttpServerRequest req, LegHandler clientLeg, WebSocket up, int linkId, int clientNo) {
@@ -173,7 +194,6 @@ final class HandshakeRelay {
                 NettyAccess.of(up).close();
                 return;
               }
-              var ws = dr.result();
               upCtx.executor()
                   .execute(
                       () -> {
@@ -187,13 +207,16 @@ final class HandshakeRelay {
                         WriteBufferWaterMark mark = new WriteBufferWaterMark(q / 2, q);
                         clientLeg.context().channel().config().setWriteBufferWaterMark(mark);
                         upCtx.channel().config().setWriteBufferWaterMark(mark);
-                        link.keepAlive(ws, up);
                         link.target(target);
                         proxy.register(link);
                         proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));
                         proxy.faults().onOpen(link); // faults that cover new links are in place before any frame
-                        clientLeg.bind(link, link.side(io.wschaos.frame.Leg.CLIENT));
-                        serverLeg.bind(link, link.side(io.wschaos.frame.Leg.SERVER));
+                        // From here on the legs read bytes, and Vert.x lets go of both connections.
+                        int maxFrame = proxy.options().maxFrameBytes();
+                        clientLeg.takeOver(link, link.side(io.wschaos.frame.Leg.CLIENT), true, maxFrame);
+                        serverLeg.takeOver(link, link.side(io.wschaos.frame.Leg.SERVER), false, maxFrame);
+                        clientLeg.start();
+                        serverLeg.start();
                       });
             });
   }

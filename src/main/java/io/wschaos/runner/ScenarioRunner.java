@@ -2,6 +2,7 @@ package io.wschaos.runner;
 
 import io.vertx.core.Vertx;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.Story;
 import io.wschaos.expect.Verdict;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.fault.Trigger;
@@ -17,6 +18,7 @@ import io.wschaos.scenario.Messages;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.scenario.ServerSpec;
 import io.wschaos.spec.Durations;
+import io.wschaos.spec.Failures;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
@@ -66,10 +68,11 @@ import java.util.function.Consumer;
  * does not come back — end the run at once, through the same teardown, with one message in {@link
  * RunJournal#environmentError()}.
  *
- * <p><b>Clocks.</b> Judging, like the events, is on the timeline's clock (µs since the timeline
- * was created, which is before the server started): {@code Judging.nowMicros} is {@code
- * timeline.now()} and {@code Judging.durationMicros} is the hard stop on that clock, origin +
- * duration. The journal carries the origin so reports can show scenario time.
+ * <p><b>Clocks.</b> Events are on the timeline's clock (µs since the timeline was created, which is
+ * before the server started): {@code Judging.nowMicros} is {@code timeline.now()} and {@code
+ * Judging.durationMicros} is the hard stop on that clock, origin + duration. The run header (a
+ * {@code scenario} event at t = 0) records the origin, and judging converts every time to scenario
+ * time from it; the journal carries it too.
  *
  * <p>Thread-safe: several scenarios may run at once on one runner (one Vert.x, one supervisor).
  */
@@ -157,13 +160,14 @@ public final class ScenarioRunner {
     // What environmentProblem() needs, kept up to date by pull().
     private final Set<Integer> attempted = new java.util.HashSet<>();
     private final Map<Integer, Event> exits = new LinkedHashMap<>();
-    private final Map<Integer, String> lastOutput = new java.util.HashMap<>();
+    private final Map<Integer, ClientOutput> output = new java.util.HashMap<>();
     private volatile String asyncError;
     private volatile boolean cancelled;
     private String error;
     private long origin;
     private long lastSeq;
     private boolean endedEarly;
+    private Judging lastJudging;
     private Upstream upstream;
     private ProxyServer proxy;
 
@@ -185,7 +189,8 @@ public final class ScenarioRunner {
       try {
         upstream = startServer(scenario.server());
         proxy = startProxy(upstream.uri());
-        origin = timeline.now();
+        // The run header: its t is scenario t = 0, which judging and every sentence count from.
+        origin = timeline.record(0, 0, new EventBody.Scenario(scenario.name(), Long.toString(scenario.seed()), durationMicros)).t();
         FaultEngine engine = proxy.faults();
         engine.origin(origin);
         engine.instances(instances);
@@ -196,7 +201,7 @@ public final class ScenarioRunner {
       } catch (EnvironmentException e) {
         error = e.getMessage();
       } catch (RuntimeException e) {
-        error = "internal error: " + e;
+        error = "internal error: " + Failures.describe(e);
       } finally {
         teardown();
       }
@@ -246,13 +251,16 @@ public final class ScenarioRunner {
       ProxyOptions o;
       try {
         o = ProxyOptions.of(upstreamUri).withSeed(scenario.seed()).withInstances(instances);
+        if (scenario.proxy() != null && scenario.proxy().upstreamTimeout() != null) {
+          o = o.withUpstreamTimeout(scenario.proxy().upstreamTimeout());
+        }
       } catch (IllegalArgumentException e) {
         throw new EnvironmentException("server: " + e.getMessage(), e);
       }
       try {
         return ProxyServer.start(vertx, o, timeline).await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new EnvironmentException("the proxy could not listen on " + o.listenHost() + ": " + e.getMessage(), e);
+        throw new EnvironmentException("the proxy could not listen on " + o.listenHost() + ": " + Failures.describe(e), e);
       }
     }
 
@@ -326,7 +334,11 @@ public final class ScenarioRunner {
         if (problem != null) {
           throw new EnvironmentException(problem);
         }
-        if (judge(false)) {
+        // A verdict can turn final on a client's exit before the grace that decides "exited before
+        // any attempt" is over; the environment error must still win, so wait the grace out. And
+        // not while a fault still holds messages or a close toward the client: what is held can
+        // still open an anchor (a close the client has not got yet is no end yet).
+        if (judge(false) && !exitBeforeAttemptPending() && !Story.of(lastJudging).holding()) {
           endedEarly = timeline.now() < deadline;
           return;
         }
@@ -356,7 +368,7 @@ public final class ScenarioRunner {
           if ("exited".equals(c.action()) && e.phase() == Phase.RUN) {
             exits.putIfAbsent(e.client(), e);
           } else if (c.line() != null && ("stdout".equals(c.action()) || "stderr".equals(c.action()))) {
-            lastOutput.put(e.client(), c.line());
+            output.computeIfAbsent(e.client(), k -> new ClientOutput()).add(c.action(), c.line());
           }
         }
       }
@@ -382,12 +394,27 @@ public final class ScenarioRunner {
           EventBody.ClientProcess c = (EventBody.ClientProcess) e.body();
           String who = instances == 1 ? "the client" : "client instance " + e.client();
           String code = c.code() == null ? "" : " with code " + c.code();
-          String last = lastOutput.get(e.client());
+          ClientOutput out = output.get(e.client());
+          String why = out == null ? null : out.why();
           return who + " exited" + code + " before making any connection attempt (" + client.command() + ")"
-              + (last == null ? "" : "; last output: " + last);
+              + (why == null ? "" : "; " + why);
+        }
+      }
+      if (atEnd) {
+        for (int i = 1; i <= instances; i++) {
+          if (!attempted.contains(i) && !exits.containsKey(i)) {
+            String who = instances == 1 ? "the client" : "client instance " + i;
+            return who + " (" + client.command() + ") ran for the whole " + Durations.seconds(durationMicros) + " s"
+                + " but never made a connection attempt to " + url(i) + " (does it connect to WSCHAOS_URL?)";
+          }
         }
       }
       return null;
+    }
+
+    /** A client exited without an attempt and the grace before concluding so is not over yet. */
+    private boolean exitBeforeAttemptPending() {
+      return exits.values().stream().anyMatch(e -> !attempted.contains(e.client()));
     }
 
     /**
@@ -399,6 +426,7 @@ public final class ScenarioRunner {
           Collections.unmodifiableList(seen), timeline.now(), runOver, instances, origin + durationMicros,
           scenario.tolerance() == null ? Tolerance.DEFAULT : scenario.tolerance(),
           scenario.messages() == null ? Messages.NONE : scenario.messages());
+      lastJudging = judging;
       boolean allFinal = true;
       for (ExpectationSpec x : expectations()) {
         Verdict v = verdicts.get(x.id());
@@ -408,7 +436,7 @@ public final class ScenarioRunner {
         try {
           v = x.expectation().judge(judging);
         } catch (RuntimeException e) {
-          v = Verdict.fail("could not be judged: " + e, List.of());
+          v = Verdict.fail("could not be judged: " + Failures.describe(e), List.of());
         }
         if (runOver && !v.isFinal()) {
           v = new Verdict(v.status(), true, v.sentence(), v.evidence());
@@ -470,6 +498,7 @@ public final class ScenarioRunner {
       if (error == null) {
         judge(true);
       }
+      List<VerdictEntry> unfired = error == null ? unfired() : List.of();
       List<VerdictEntry> out = new ArrayList<>();
       for (ExpectationSpec x : expectations()) {
         Verdict v = verdicts.get(x.id());
@@ -477,9 +506,85 @@ public final class ScenarioRunner {
           v = Verdict.undecided(true, "not judged: " + error, v == null ? List.of() : v.evidence());
           timeline.record(0, 0, new EventBody.Verdict(x.id(), v.status().wire(), v.sentence(), v.evidence()));
         }
+        for (VerdictEntry f : unfired) {
+          String id = f.expectation().substring("fault ".length());
+          if (v.passed() && mentions(x.source(), id)) {
+            v = Verdict.undecided(true, "depends on fault " + id + ", which never fired, so it judged a run in which nothing was injected (was: " + v.sentence() + ")", v.evidence());
+            timeline.record(0, 0, new EventBody.Verdict(x.id(), v.status().wire(), v.sentence(), v.evidence()));
+          }
+        }
         out.add(new VerdictEntry(x.id(), x.name(), v));
       }
+      out.addAll(unfired);
       return out;
+    }
+
+    /**
+     * DESIGN "a fault that never fired": each declared fault (not {@code optional: true}) whose
+     * trigger never fired, or that touched no link, gets an undecided scenario-level entry: the run
+     * did not test what the scenario says, so it cannot pass.
+     */
+    private List<VerdictEntry> unfired() {
+      if (lastJudging == null || scenario.faults() == null) {
+        return List.of();
+      }
+      Story st = Story.of(lastJudging);
+      List<VerdictEntry> out = new ArrayList<>();
+      for (FaultSpec f : scenario.faults()) {
+        if (f.optional() || "proxy.idle_timeout".equals(f.id())) {
+          continue;
+        }
+        st.neverFired(f.id()).ifPresent(why -> {
+          String sentence = "fault " + f.id() + " never fired ("
+              + (why.isEmpty() ? "its trigger " + triggerText(f) + " never happened" : why)
+              + "), so the scenario did not test what it says; mark it optional: true if that may happen";
+          Verdict v = Verdict.undecided(true, sentence, List.of());
+          timeline.record(0, 0, new EventBody.Verdict("fault " + f.id(), v.status().wire(), v.sentence(), v.evidence()));
+          out.add(new VerdictEntry("fault " + f.id(), "fault", v));
+        });
+      }
+      return out;
+    }
+
+    /** "on: {open: 3}", "at: 5s", "on: {open: 1}, after: 3s": the trigger as the file wrote it. */
+    private static String triggerText(FaultSpec f) {
+      List<String> parts = new ArrayList<>();
+      for (String k : List.of("at", "on", "after", "every")) {
+        if (f.source() != null && f.source().has(k)) {
+          parts.add(k + ": " + flow(f.source().get(k)));
+        }
+      }
+      return parts.isEmpty() ? "(start with the run)" : String.join(", ", parts);
+    }
+
+    private static String flow(com.fasterxml.jackson.databind.JsonNode n) {
+      if (n.isObject()) {
+        List<String> kv = new ArrayList<>();
+        n.fields().forEachRemaining(e -> kv.add(e.getKey() + ": " + flow(e.getValue())));
+        return "{" + String.join(", ", kv) + "}";
+      }
+      if (n.isArray()) {
+        List<String> vs = new ArrayList<>();
+        n.forEach(x -> vs.add(flow(x)));
+        return "[" + String.join(", ", vs) + "]";
+      }
+      return n.asText();
+    }
+
+    /** True when {@code n} names {@code id} anywhere (after: {fault: id}, survives.fault, herd…). */
+    private static boolean mentions(com.fasterxml.jackson.databind.JsonNode n, String id) {
+      if (n == null) {
+        return false;
+      }
+      if (n.isTextual()) {
+        return n.asText().equals(id);
+      }
+      for (com.fasterxml.jackson.databind.JsonNode c : n) {
+        if (mentions(c, id)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

@@ -152,4 +152,102 @@ class StoryTest {
         .undecided().isFinal().evidence(exited)
         .says("environment error: client 1 exited with code 127 at 0.3 s before any attempt");
   }
+
+  @Test
+  void twoSocketsOfOneClientFormTwoChainsEachReconnectContinuingTheEarliestUnfollowedEnd() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attempt("room=a").open();
+    int a1 = tl.currentLink();
+    tl.at(0.2).attempt("room=a").open();
+    int b1 = tl.currentLink();
+    tl.link(a1).at(1.0).abortByProxy("reset", "cut");
+    tl.link(b1).at(1.1).abortByProxy("reset", "cut");
+    // the earliest unfollowed end is a1's: this attempt continues chain 1, the next one chain 2
+    tl.at(1.5).attempt("room=a&lastSeq=4").rejected(503, "proxy", "fault down");
+    int a2 = tl.currentLink();
+    tl.at(1.6).attempt("room=a&lastSeq=9").rejected(503, "proxy", "fault down");
+    int b2 = tl.currentLink();
+    tl.at(2.6).attempt("room=a&lastSeq=4");
+    int a3 = tl.currentLink();
+    tl.at(2.7).attempt("room=a&lastSeq=9");
+    int b3 = tl.currentLink();
+
+    Story st = tl.story();
+    List<Story.Chain> cs = st.chains(1);
+    assertEquals(2, cs.size());
+    assertEquals(List.of(a1, a2, a3), cs.get(0).attempts().stream().map(Story.Attempt::link).toList());
+    assertEquals(List.of(b1, b2, b3), cs.get(1).attempts().stream().map(Story.Attempt::link).toList());
+    assertEquals(1, cs.get(0).index());
+    assertEquals(2, cs.get(1).index());
+    assertEquals(b3, st.nextInChain(st.attemptOnLink(b2).orElseThrow().end()).orElseThrow().link());
+    assertEquals(a3, st.nextInChain(st.attemptOnLink(a2).orElseThrow().end()).orElseThrow().link());
+    assertTrue(st.nextInChain(st.attemptOnLink(a1).orElseThrow().end()).map(x -> x.link() == a2).orElse(false), "b2 belongs to the other socket");
+  }
+
+  @Test
+  void differentPathsOrQueriesAreDifferentChainsWhateverTheTimingTokensAndResumePositionsAreNot() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attemptOn("/feed", "token=x1").open().at(1.0).abortByProxy("reset", "cut");
+    tl.at(1.2).attemptOn("/chat", "token=x2").open();
+    tl.at(1.4).attemptOn("/feed", "token=x3&lastSeq=7").open();
+    tl.at(2.0).attemptOn("/feed", "room=b").open().at(2.5).closeByServer(1001);
+    tl.at(2.6).resetAttempt("down");
+    tl.at(3.0).attemptOn("/feed", "room=b&since=3");
+
+    Story st = tl.story();
+    List<Story.Chain> cs = st.chains(1);
+    assertEquals(List.of(List.of(1, 3), List.of(2), List.of(4, 5, 6)),
+        cs.stream().map(c -> c.attempts().stream().map(Story.Attempt::link).toList()).toList());
+    assertTrue(st.chains(2).isEmpty());
+  }
+
+  @Test
+  void aServerCloseAFaultHoldsEndsTheLinkWhenTheProxyWritesItToTheClient() {
+    TimelineBuilder tl = timeline().header();
+    tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");
+    tl.at(2.0).toClient("{\"type\":\"data\",\"seq\":1}").touch("slow", "delay", "delayed", Direction.TO_CLIENT);
+    tl.at(2.1).closeByServerHeld(1001);
+    long read = tl.seq();
+    Story held = Story.of(tl.running(2.5));
+    assertNull(held.attempts(1).get(0).end(), "read, not written: no end yet");
+    assertTrue(held.closeHeld(1));
+    assertTrue(held.holding(), "a delayed message and a close are still on their way to the client");
+
+    tl.at(4.0).add(new io.wschaos.timeline.EventBody.Egress(Direction.TO_CLIENT, 1, 0)).closeWritten();
+    long written = tl.seq();
+    Story st = tl.story();
+    Story.End end = st.attempts(1).get(0).end();
+    assertEquals(read, end.seq(), "the close itself is what a verdict cites");
+    assertEquals(written, end.written().seq());
+    assertEquals(written, end.lastSeq());
+    assertEquals(4_000_000, end.t(), "timed at its write");
+    assertEquals(1001, end.code());
+    assertEquals("server", end.by());
+    assertFalse(st.holding());
+  }
+
+  @Test
+  void everyTimeIsScenarioTimeCountedFromTheRunHeader() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.5).server("started").at(7.5).header(); // a server that took 7 s to boot
+    tl.at(8.5).attempt().open().at(10.5).closeRelayed(1001);
+    Story st = tl.story();
+    assertEquals(7_500_000, st.origin());
+    assertEquals(1_000_000, st.attempts(1).get(0).t());
+    assertEquals(3_000_000, st.attempts(1).get(0).end().t(), "the close's write, 3 s into the scenario");
+    assertEquals("close 1001 by server at 3 s (client 1, link 1)", st.describe(st.attempts(1).get(0).end()));
+  }
+
+  @Test
+  void aCloseFaultsCloseHeldBehindDelayedMessagesEndsTheLinkWhenWrittenToo() {
+    TimelineBuilder tl = timeline().header();
+    tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");
+    tl.at(2.0).closeByProxy(1012, "restart");
+    assertNull(Story.of(tl.running(2.5)).attempts(1).get(0).end(), "recorded, not written yet");
+    assertTrue(Story.of(tl.running(2.5)).holding());
+    tl.at(2.4).closeWritten();
+    Story.End end = tl.story().attempts(1).get(0).end();
+    assertEquals(2_400_000, end.t());
+    assertEquals("close 1012 by proxy (fault restart)", end.describe());
+  }
 }

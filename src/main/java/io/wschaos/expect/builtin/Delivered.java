@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.MessageRef;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
@@ -29,7 +30,10 @@ import java.util.TreeSet;
  * (a fault dropped, swallowed or discarded every copy, or corrupted it); duplicated = numbers
  * forwarded more than once (the sender's own resends: copies a {@code duplicate} fault made are not
  * the sender's); ordered = the first arrival of each number is larger than every earlier first
- * arrival. Without a sequence ({@code match}), distinct payloads (previews) that reached the proxy
+ * arrival; and, for the client's own sequence (toward the server), after every fault that ended one
+ * of its links the sequence continues (a number above the last one before that end arrives after the
+ * fault is over), else "client 1 sent nothing above 41 after fault outage ended at 5.2 s". Judged per
+ * client. Without a sequence ({@code match}), distinct payloads (previews) that reached the proxy
  * are compared with those forwarded. Anchor: at least one such message. Missing numbers may still
  * be resent, so {@code lost} is settled when the run is over; duplicates and disorder fail at once.
  */
@@ -44,8 +48,9 @@ public final class Delivered implements Expectation {
    * @param ordered first arrivals must increase (default false)
    * @param strict also count what reached the proxy but was never forwarded (default false)
    */
-  public record Params(Direction to, JsonNode seq, JsonNode match, Integer lost, JsonNode duplicated, Boolean ordered, Boolean strict) {
+  public record Params(Direction to, JsonNode seq, JsonNode match, Integer lost, JsonNode duplicated, Boolean ordered, Boolean strict, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(seq == null || match == null, "match", "give seq (numbers) or match (payloads), not both");
       MessageRef.parse(seq, "seq", true);
       matcher(match);
@@ -99,6 +104,11 @@ public final class Delivered implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     return match != null ? payloads(st, judging) : numbers(st, judging);
   }
@@ -193,6 +203,12 @@ public final class Delivered implements Expectation {
           + (p.strict() && !transit.isEmpty() ? transit.size() + " reached it but " + (transit.size() == 1 ? "was" : "were") + " never forwarded (" + ranges(transit) + ")" : "");
       return judging.runOver() ? Verdict.fail(sentence, ev) : Verdict.undecided(false, "so far: " + sentence + " (they may still be resent)", ev);
     }
+    if (d.to() == Direction.TO_SERVER && judging.runOver()) {
+      Verdict stopped = continuation(st, all);
+      if (stopped != null) {
+        return stopped;
+      }
+    }
     List<Long> evidence = new ArrayList<>();
     evidence.add(byValue.firstEntry().getValue().get(0).seq());
     evidence.add(byValue.lastEntry().getValue().get(0).seq());
@@ -201,6 +217,73 @@ public final class Delivered implements Expectation {
         + (p.strict() ? "" : transit.isEmpty() ? "" : " (" + transit.size() + " lost in transit by faults, not counted without strict)")
         + ", " + (dupValues.isEmpty() ? "none" : String.valueOf(dupValues.size())) + " forwarded more than once (allowed: " + (duplicates < 0 ? "any" : duplicates) + ")"
         + (p.ordered() ? ", and first arrivals increased" : ""), evidence);
+  }
+
+  /**
+   * DESIGN: after every fault that ended the client's links, its sequence must continue: a number
+   * above the last one seen before that end reaches the proxy after the fault is over (its last
+   * {@code stopped}, or the end itself for a one-shot fault). A client that stops sending after an
+   * outage loses nothing "between first and last", so only this sees it. Null when it continued.
+   */
+  private Verdict continuation(Story st, List<Story.Numbered> all) {
+    Set<String> checked = new HashSet<>();
+    Set<String> restarts = new TreeSet<>();
+    for (Event e : st.events()) {
+      if (e.body() instanceof EventBody.Fault f && f.action().equals("restart")) {
+        restarts.add(f.fault());
+      }
+    }
+    for (Story.Attempt a : st.attempts()) {
+      Story.End end = a.end();
+      String fault = end == null || end.byClient() ? null
+          : end.fault() != null ? end.fault() : restarts.stream().filter(r -> st.duringRestart(r, end)).findFirst().orElse(null);
+      if (fault == null || !checked.add(fault)) {
+        continue;
+      }
+      long over = end.t();
+      Event overAt = end.event();
+      for (Event f : st.faultEvents(fault)) {
+        if (f.seq() > end.seq() && ((EventBody.Fault) f.body()).action().equals("stopped") && f.t() >= over) {
+          over = f.t();
+          overAt = f;
+        }
+      }
+      if (restarts.contains(fault)) {
+        for (Event e : st.events()) {
+          if (e.seq() > end.seq() && e.body() instanceof EventBody.ServerProcess sp && Set.of("ready", "restarted", "started").contains(sp.action())) {
+            over = Math.max(over, e.t()); // the restart is over when the server is back
+            overAt = e;
+            break;
+          }
+        }
+      }
+      long lastBefore = Long.MIN_VALUE;
+      Story.Numbered lastSeen = null;
+      for (Story.Numbered n : all) {
+        if (n.seq() < end.seq() && n.value() > lastBefore) {
+          lastBefore = n.value();
+          lastSeen = n;
+        }
+      }
+      long after = over;
+      long above = lastBefore;
+      boolean continued = all.stream().anyMatch(n -> n.t() >= after && n.value() > above);
+      if (!continued) {
+        String who = st.label(a.client());
+        List<Long> ev = new ArrayList<>();
+        if (lastSeen != null) {
+          ev.add(lastSeen.seq());
+        }
+        ev.add(end.seq());
+        if (overAt != end.event()) {
+          ev.add(overAt.seq());
+        }
+        return Verdict.fail(who + " sent nothing" + (lastSeen == null ? "" : " above " + lastBefore) + " after fault " + fault + " ended at "
+            + Say.s(over) + " (it had ended " + st.where(a.client(), a.link()) + " with " + end.describe() + " at " + Say.s(end.t())
+            + "): its sequence never continued after the outage", ev);
+      }
+    }
+    return null;
   }
 
   private boolean forwarded(Story st, Event message) {
