@@ -95,6 +95,11 @@ final class HandshakeRelay {
   /** Opens the upstream WebSocket as the client asked, and answers the client with the outcome. */
   private void relay(HttpServerRequest req, LegHandler clientLeg, int linkId, int clientNo, List<String> offered) {
     ProxyOptions o = proxy.options();
+    String invalid = HeaderPolicy.invalidTarget(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()));
+    if (invalid != null) {
+      reject(req, clientLeg, linkId, clientNo, 400, invalid);
+      return;
+    }
     WebSocketConnectOptions co =
         new WebSocketConnectOptions()
             .setHost(o.upstream().getHost())
