@@ -45,12 +45,22 @@ class MutantZooTest {
   static final Path SUITE = Path.of("scenarios");
   static final Path CLIENTS = Path.of("examples/clients");
   static final Path TABLE = CLIENTS.resolve("mutants/expected.txt");
+  static final Path DOC = Path.of("docs/example-suite.md");
   /** Three runs side by side: the runs are short and mostly waiting; the herd's ten processes run once. */
   static final int PARALLEL = 3;
 
   /** One line of the table: the verdicts one client must get in one scenario. */
   record Row(int line, String client, String scenario, Map<String, Verdict.Status> mustNotPass, Set<String> notAsserted,
-      Map<String, Set<Verdict.Status>> wrongToday, Set<String> sometimes, String why) {}
+      Map<String, Set<Verdict.Status>> wrongToday, Set<String> sometimes, String why, String[] fields) {
+    /** The row as docs/example-suite.md shows it. */
+    String markdown() {
+      return "| `" + client + "` | `" + scenario + "` | " + code(fields[2]) + " | " + code(fields[3]) + " | " + code(fields[4]) + " | " + why + " |";
+    }
+
+    private static String code(String field) {
+      return field.equals("-") ? "—" : Arrays.stream(field.split("\\s+")).map(x -> "`" + x + "`").collect(Collectors.joining(" "));
+    }
+  }
 
   static List<Row> rows;
   static SuiteJournal zoo;
@@ -108,7 +118,7 @@ class MutantZooTest {
       Set<String> notAsserted = f[3].equals("-") ? Set.of() : Set.of(f[3].split("\\s+"));
       Set<String> sometimes = Arrays.stream(f[4].split("\\s+")).filter(x -> x.endsWith("?")).map(x -> x.substring(0, x.indexOf('=')))
           .collect(Collectors.toSet());
-      out.add(new Row(n, f[0], f[1], mustNotPass, notAsserted, statuses(f[4].replace("?", ""), n), sometimes, f[5]));
+      out.add(new Row(n, f[0], f[1], mustNotPass, notAsserted, statuses(f[4].replace("?", ""), n), sometimes, f[5], f));
     }
     return out;
   }
@@ -216,6 +226,14 @@ class MutantZooTest {
     for (String launcher : launchers) {
       assertTrue(inTable.contains(launcher), launcher + " runs in the zoo (" + TABLE + ")");
     }
+  }
+
+  @Test
+  void theDocumentedTableSaysTheSame() throws IOException {
+    List<String> doc = Files.readAllLines(DOC);
+    List<String> rowsInDoc = doc.stream().filter(l -> l.startsWith("| `mutants/")).toList();
+    List<String> fromTable = rows.stream().map(Row::markdown).toList();
+    assertEquals(fromTable, rowsInDoc, DOC + " \"The mutant zoo\" shows " + TABLE + " line by line");
   }
 
   /** A typo in a flaw's name must not leave a correct client posing as a mutant. */
