@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * A count over the timeline, shared by {@code events} and {@code survives.still}: events of one
  * {@code kind}, optionally going {@code to} a side, optionally matching {@code match}; the count
- * must lie in {@code count: {min, max}} (or {@code count: N} exactly; {@code min} and {@code max}
+ * must lie in {@code count: {min, max}}; {@code kind} defaults to {@code message} when {@code to} or
+ * {@code match} is given (or {@code count: N} exactly; {@code min} and {@code max}
  * may also be written at the top level). With neither, at least one.
  *
  * <p>{@code match} reads a {@code message}'s payload (its preview, as JSON); for every other kind it
@@ -47,6 +48,10 @@ public final class EventCount {
 
   /** Validates {@code s}; problems are keyed under {@code prefix} ("" or "still."). */
   public static EventCount parse(Spec s, String prefix) {
+    if (s.kind() == null && (s.to() != null || s.match() != null && !s.match().isNull())) {
+      // a direction or a payload match only makes sense for messages: the usual case needs no kind
+      s = new Spec("message", s.to(), s.match(), s.count(), s.min(), s.max());
+    }
     ParamException.require(s.kind() != null, prefix + "kind", "kind is one of " + String.join(", ", List.copyOf(new java.util.TreeSet<>(KINDS))));
     ParamException.require(KINDS.contains(s.kind()), prefix + "kind", "'" + s.kind() + "' is not a kind of event (" + String.join(", ", List.copyOf(new java.util.TreeSet<>(KINDS))) + ")");
     ParamException.require(s.to() == null || Set.of("message", "frame", "fault").contains(s.kind()), prefix + "to", "to goes with kind message, frame or fault");
@@ -87,6 +92,11 @@ public final class EventCount {
       }
     }
     return new EventCount(s.kind(), s.to(), matcher, min == null ? (max == null ? 1 : 0) : min, max);
+  }
+
+  /** Counts the declared messages {@code d} (e.g. the scenario's acks): at least one by default. */
+  public static EventCount of(io.wschaos.scenario.Messages.Declaration d) {
+    return new EventCount("message", d.to(), d.match(), 1, null);
   }
 
   public boolean matches(Event e, Story story) {

@@ -138,6 +138,33 @@ public final class Story {
     }
   }
 
+  /**
+   * One reconnect chain of one client (DESIGN: "per client, per socket"): the successive attempts of
+   * one socket of the client's process.
+   *
+   * @param index the client's 1st, 2nd… chain, in order of first attempt
+   * @param attempts in order
+   */
+  public record Chain(int client, int index, List<Attempt> attempts) {
+    public Chain {
+      attempts = List.copyOf(attempts);
+    }
+
+    public Attempt first() {
+      return attempts.get(0);
+    }
+
+    public Attempt last() {
+      return attempts.get(attempts.size() - 1);
+    }
+
+    /** The attempt after {@code a} in this chain, if any. */
+    public Optional<Attempt> after(Attempt a) {
+      int i = attempts.indexOf(a);
+      return i >= 0 && i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
+    }
+  }
+
   /** A message of a declared sequence and its number. */
   public record Numbered(Event event, long value) {
     public long t() {
@@ -154,27 +181,56 @@ public final class Story {
   }
 
   private static final Set<String> LOST = Set.of("dropped", "swallowed", "discarded");
+  private static final Set<String> HOLDING = Set.of("delayed", "reordered", "throttled", "stalled");
+  /**
+   * Query keys that change from one attempt of a socket to the next and so never tell two sockets
+   * apart: secrets (as the redactor names them) and resume positions.
+   */
+  private static final java.util.regex.Pattern PER_ATTEMPT_KEY =
+      java.util.regex.Pattern.compile("token|key|secret|pass|auth|sig|seq|last|since|offset|cursor|resume|position|from|nonce|attempt|retry|ts|time", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   private static final Object CACHE_LOCK = new Object();
   /** The last story built, held softly so that it never pins a finished run's events. */
   private static java.lang.ref.SoftReference<Story> cached = new java.lang.ref.SoftReference<>(null);
 
   private final Judging judging;
+  private final long origin;
+  private final boolean headered;
+  private final long durationMicros;
+  private final long now;
+  private final List<Event> all;
+  private final Map<Integer, Story> perClient = new HashMap<>();
   private final List<Event> run = new ArrayList<>();
   private final long runEnd;
   private final Map<Integer, List<Event>> byLink = new HashMap<>();
   private final List<Attempt> attempts = new ArrayList<>();
   private final Map<Integer, Attempt> attemptByLink = new HashMap<>();
   private final Map<Integer, List<Attempt>> byClient = new LinkedHashMap<>();
+  private final Map<Integer, List<Chain>> chains = new HashMap<>();
+  private final Map<Integer, Chain> chainByLink = new HashMap<>();
   private final Map<Integer, String> stitchedLabels = new HashMap<>();
   private final Map<String, List<Event>> faultTouches = new HashMap<>();
   private final Map<Long, JsonNode> json = new HashMap<>();
   private final List<Integer> clients;
 
   private Story(Judging judging) {
+    this(judging, originOf(judging.events()), null, null);
+  }
+
+  /**
+   * @param origin scenario t = 0 on the events' clock (their times are shifted by it)
+   * @param parent the whole-run story a per-client story is cut from, or null
+   * @param runEndOverride the parent's run end (a client's events may lack the first teardown event)
+   */
+  private Story(Judging judging, Event header, Story parent, Long runEndOverride) {
     this.judging = judging;
+    this.origin = header == null ? 0 : header.t();
+    this.headered = parent != null ? parent.headered : header != null;
+    this.durationMicros = judging.durationMicros() - origin;
+    this.now = judging.nowMicros() - origin;
+    this.all = origin == 0 ? judging.events() : shift(judging.events(), origin);
     long teardownAt = -1;
-    for (Event e : judging.events()) {
+    for (Event e : all) {
       if (e.phase() == Phase.TEARDOWN) {
         if (teardownAt < 0) {
           teardownAt = e.t();
@@ -189,7 +245,7 @@ public final class Story {
         faultTouches.computeIfAbsent(touchKey(e.link(), f.to(), f.message()), k -> new ArrayList<>()).add(e);
       }
     }
-    runEnd = teardownAt >= 0 ? teardownAt : judging.nowMicros();
+    runEnd = runEndOverride != null ? runEndOverride : teardownAt >= 0 ? teardownAt : now;
 
     Map<String, Integer> stitched = new LinkedHashMap<>();
     Map<Integer, Integer> counts = new HashMap<>();
@@ -225,6 +281,15 @@ public final class Story {
       }
     }
     clients = List.copyOf(seen);
+    byClient.forEach((client, as) -> {
+      List<Chain> cs = chainsOf(client, as);
+      chains.put(client, cs);
+      for (Chain c : cs) {
+        for (Attempt a : c.attempts()) {
+          chainByLink.put(a.link(), c);
+        }
+      }
+    });
   }
 
   /**
@@ -234,9 +299,59 @@ public final class Story {
   public static Story of(Judging judging) {
     synchronized (CACHE_LOCK) {
       Story s = cached.get();
-      if (s == null || s.judging != judging) {
-        s = new Story(judging);
-        cached = new java.lang.ref.SoftReference<>(s);
+      if (s != null && s.judging == judging) {
+        return s;
+      }
+      if (s != null) {
+        for (Story c : s.perClient.values()) {
+          if (c.judging == judging) {
+            return c;
+          }
+        }
+      }
+      s = new Story(judging);
+      cached = new java.lang.ref.SoftReference<>(s);
+      return s;
+    }
+  }
+
+  /** The run header ({@code scenario} event): its t is scenario t = 0. Null on timelines without one. */
+  private static Event originOf(List<Event> events) {
+    for (Event e : events) {
+      if (e.body() instanceof EventBody.Scenario) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private static List<Event> shift(List<Event> events, long origin) {
+    List<Event> out = new ArrayList<>(events.size());
+    for (Event e : events) {
+      out.add(new Event(e.seq(), e.t() - origin, e.link(), e.client(), e.phase(), e.body()));
+    }
+    return out;
+  }
+
+  /**
+   * The story of one logical client alone: its links' events, its process's, and the events that
+   * belong to no client (server, listener faults); times already in scenario time. Judging a
+   * {@link #judging()} of it sees that client as the only one (DESIGN: "per client, per socket").
+   */
+  public Story forClient(int client) {
+    synchronized (CACHE_LOCK) {
+      Story s = perClient.get(client);
+      if (s == null) {
+        List<Event> mine = new ArrayList<>();
+        for (Event e : all) {
+          int owner = e.link() != 0 ? Optional.ofNullable(attemptByLink.get(e.link())).map(Attempt::client).orElse(e.client()) : e.client();
+          if (owner == client || (e.link() == 0 && e.client() == 0)) {
+            mine.add(e);
+          }
+        }
+        Judging j = new Judging(mine, now, judging.runOver(), 0, durationMicros, judging.tolerance(), judging.messages());
+        s = new Story(j, null, this, runEnd);
+        perClient.put(client, s);
       }
       return s;
     }
@@ -248,8 +363,19 @@ public final class Story {
     return judging;
   }
 
+  /** Now, in scenario time. */
   public long now() {
-    return judging.nowMicros();
+    return now;
+  }
+
+  /** Scenario t = 0 on the timeline's clock (the run header's t; 0 without one). Every other time here is scenario time. */
+  public long origin() {
+    return origin;
+  }
+
+  /** The scenario's hard stop, in scenario time. */
+  public long duration() {
+    return durationMicros;
   }
 
   public boolean runOver() {
@@ -320,6 +446,92 @@ public final class Story {
     return Optional.empty();
   }
 
+  /** The client's reconnect chains, in order of their first attempts. */
+  public List<Chain> chains(int client) {
+    return chains.getOrDefault(client, List.of());
+  }
+
+  /** The chain the attempt on {@code link} belongs to. */
+  public Optional<Chain> chainOf(int link) {
+    return Optional.ofNullable(chainByLink.get(link));
+  }
+
+  /**
+   * The attempt that followed {@code end} in its chain (the same socket's reconnect), if any. An end
+   * of the last attempt of a chain has none, even when another socket of the client attempted.
+   */
+  public Optional<Attempt> nextInChain(End end) {
+    return attemptOnLink(end.link()).flatMap(a -> chainOf(end.link()).flatMap(c -> c.after(a)));
+  }
+
+  /**
+   * DESIGN: attempts with different paths or queries (ignoring per-attempt keys) belong to different
+   * chains; among the rest, each new attempt continues the chain whose end is the earliest one not
+   * yet followed by an attempt; with none, it starts a chain (a second socket opened while the
+   * first lives). A reset attempt (no request) matches any chain.
+   */
+  private static List<Chain> chainsOf(int client, List<Attempt> as) {
+    List<List<Attempt>> open = new ArrayList<>();
+    for (Attempt a : as) {
+      List<Attempt> best = null;
+      End bestEnd = null;
+      for (List<Attempt> c : open) {
+        Attempt last = c.get(c.size() - 1);
+        End end = last.end();
+        if (end == null || end.seq() > a.seq() || !sameSocket(c, a)) {
+          continue;
+        }
+        if (bestEnd == null || end.t() < bestEnd.t() || (end.t() == bestEnd.t() && end.seq() < bestEnd.seq())) {
+          best = c;
+          bestEnd = end;
+        }
+      }
+      if (best == null) {
+        best = new ArrayList<>();
+        open.add(best);
+      }
+      best.add(a);
+    }
+    List<Chain> out = new ArrayList<>();
+    for (List<Attempt> c : open) {
+      out.add(new Chain(client, out.size() + 1, c));
+    }
+    return out;
+  }
+
+  /**
+   * {@code a} may continue chain {@code c}: the same path as the chain's latest request, and the same
+   * values for the socket-naming query keys both carry (a key only one carries tells nothing).
+   */
+  private static boolean sameSocket(List<Attempt> c, Attempt a) {
+    if (a.reset()) {
+      return true;
+    }
+    for (int i = c.size() - 1; i >= 0; i--) {
+      Attempt prev = c.get(i);
+      if (!prev.reset()) {
+        if (!prev.body().path().equals(a.body().path())) {
+          return false;
+        }
+        Map<String, List<String>> mine = socketKeys(a);
+        for (Map.Entry<String, List<String>> k : socketKeys(prev).entrySet()) {
+          if (mine.containsKey(k.getKey()) && !mine.get(k.getKey()).equals(k.getValue())) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+  /** The query parameters that name a socket: all but the per-attempt ones. */
+  private static Map<String, List<String>> socketKeys(Attempt a) {
+    Map<String, List<String>> q = queryParams(a.body().query());
+    q.keySet().removeIf(k -> PER_ATTEMPT_KEY.matcher(k).find());
+    return q;
+  }
+
   /** Every end, in order. */
   public List<End> ends() {
     List<End> out = new ArrayList<>();
@@ -334,6 +546,7 @@ public final class Story {
 
   private End endOf(int link, int client, List<Event> events) {
     Event gone = null;
+    Event serverClose = null;
     for (int i = 0; i < events.size(); i++) {
       Event e = events.get(i);
       EventBody b = e.body();
@@ -341,20 +554,95 @@ public final class Story {
         String fault = r.reason() != null && r.reason().startsWith("fault ") ? r.reason().substring(6) : "proxy".equals(r.by()) ? r.reason() : null;
         return new End(e, link, client, Cause.REJECTED, r.status(), r.by(), fault);
       }
-      if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
-        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
-      }
-      if (b instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+      if (b instanceof EventBody.Egress g && serverClose != null && g.to() == Direction.TO_CLIENT && g.id() == 0) {
+        // the proxy wrote the server's close to the client: that is when the client got it
+        EventBody.Close c = (EventBody.Close) serverClose.body();
         return new End(e, link, client, Cause.CLOSE, c.code(), "server", null);
       }
+      if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
+        if (serverClose != null && !headered) {
+          return serverEnd(serverClose, link, client); // an older timeline: no egress of closes recorded
+        }
+        return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
+      }
+      if (b instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && serverClose == null && !heldBack(events, i)) {
+        serverClose = e;
+        continue;
+      }
       if (b instanceof EventBody.Abort a && a.leg() == Leg.CLIENT) {
+        if (serverClose != null && !headered) {
+          return serverEnd(serverClose, link, client);
+        }
         return new End(e, link, client, Cause.ABORT, null, a.by(), a.fault());
       }
       if (b instanceof EventBody.Ended && gone == null) {
         gone = e;
       }
     }
+    if (serverClose != null && (gone != null || !headered)) {
+      return serverEnd(serverClose, link, client); // the link is gone: an older timeline without the close's egress
+    }
     return gone == null ? null : new End(gone, link, client, Cause.GONE, null, null, null);
+  }
+
+  private static End serverEnd(Event close, int link, int client) {
+    return new End(close, link, client, Cause.CLOSE, ((EventBody.Close) close.body()).code(), "server", null);
+  }
+
+  /**
+   * A server's close read on a live link that the proxy has not written to the client yet: a fault
+   * (delay, reorder, throttle, stall) holds it behind queued messages. Not an end until written.
+   */
+  public boolean closeHeld(int link) {
+    if (!headered) {
+      return false;
+    }
+    Attempt a = attemptByLink.get(link);
+    if (a == null || a.end() != null) {
+      return false;
+    }
+    List<Event> events = link(link);
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).body() instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Something is still on its way to the client: a server close not written yet, or a message a
+   * holding fault (delay, reorder, throttle, stall) took and has not let go of, on a live link. The
+   * run must not end early then: what is held can still open an anchor.
+   */
+  public boolean holding() {
+    for (Attempt a : attempts) {
+      if (a.end() != null && a.end().cause() != Cause.CLOSE) {
+        continue;
+      }
+      if (closeHeld(a.link())) {
+        return true;
+      }
+      boolean ended = false;
+      Map<Long, Boolean> held = new HashMap<>();
+      for (Event e : link(a.link())) {
+        if (e.body() instanceof EventBody.Ended) {
+          ended = true;
+        } else if (e.body() instanceof EventBody.Fault f && f.to() == Direction.TO_CLIENT && f.message() != null) {
+          if (HOLDING.contains(f.action())) {
+            held.putIfAbsent(f.message(), true);
+          } else if (LOST.contains(f.action())) {
+            held.put(f.message(), false);
+          }
+        } else if (e.body() instanceof EventBody.Egress g && g.to() == Direction.TO_CLIENT) {
+          held.put(g.id(), false);
+        }
+      }
+      if (!ended && held.containsValue(true)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

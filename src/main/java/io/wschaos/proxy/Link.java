@@ -318,6 +318,7 @@ final class Link implements LinkHandle {
           to.closeSent = true;
           write(to, new CloseWebSocketFrame(true, 0, Unpooled.wrappedBuffer(f.payload())));
           flush(to);
+          closeWritten(to);
           maybeFinish(to);
         }
       } else if (!to.inactive && !to.closeSent) {
@@ -326,6 +327,16 @@ final class Link implements LinkHandle {
     }
     if (!inRead && to.needsFlush) {
       flush(to); // released by a timer, not during a read: nobody else will flush
+    }
+  }
+
+  /**
+   * A relayed close reached the client's socket: recorded as egress of message 0, since a fault
+   * may have held it behind queued messages, and the link ends for the client when it is written.
+   */
+  private void closeWritten(Side to) {
+    if (to.leg == Leg.CLIENT) {
+      record(new EventBody.Egress(Direction.TO_CLIENT, 0, 0));
     }
   }
 
@@ -380,6 +391,7 @@ final class Link implements LinkHandle {
       to.closeSent = true;
       write(to, close); // the payload travels byte for byte
       flush(to);
+      closeWritten(to);
       maybeFinish(to);
     } else {
       close.release();

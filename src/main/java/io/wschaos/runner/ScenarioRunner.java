@@ -2,6 +2,7 @@ package io.wschaos.runner;
 
 import io.vertx.core.Vertx;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.Story;
 import io.wschaos.expect.Verdict;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.fault.Trigger;
@@ -66,10 +67,11 @@ import java.util.function.Consumer;
  * does not come back — end the run at once, through the same teardown, with one message in {@link
  * RunJournal#environmentError()}.
  *
- * <p><b>Clocks.</b> Judging, like the events, is on the timeline's clock (µs since the timeline
- * was created, which is before the server started): {@code Judging.nowMicros} is {@code
- * timeline.now()} and {@code Judging.durationMicros} is the hard stop on that clock, origin +
- * duration. The journal carries the origin so reports can show scenario time.
+ * <p><b>Clocks.</b> Events are on the timeline's clock (µs since the timeline was created, which is
+ * before the server started): {@code Judging.nowMicros} is {@code timeline.now()} and {@code
+ * Judging.durationMicros} is the hard stop on that clock, origin + duration. The run header (a
+ * {@code scenario} event at t = 0) records the origin, and judging converts every time to scenario
+ * time from it; the journal carries it too.
  *
  * <p>Thread-safe: several scenarios may run at once on one runner (one Vert.x, one supervisor).
  */
@@ -164,6 +166,7 @@ public final class ScenarioRunner {
     private long origin;
     private long lastSeq;
     private boolean endedEarly;
+    private Judging lastJudging;
     private Upstream upstream;
     private ProxyServer proxy;
 
@@ -185,7 +188,8 @@ public final class ScenarioRunner {
       try {
         upstream = startServer(scenario.server());
         proxy = startProxy(upstream.uri());
-        origin = timeline.now();
+        // The run header: its t is scenario t = 0, which judging and every sentence count from.
+        origin = timeline.record(0, 0, new EventBody.Scenario(scenario.name(), Long.toString(scenario.seed()), durationMicros)).t();
         FaultEngine engine = proxy.faults();
         engine.origin(origin);
         engine.instances(instances);
@@ -326,7 +330,9 @@ public final class ScenarioRunner {
         if (problem != null) {
           throw new EnvironmentException(problem);
         }
-        if (judge(false)) {
+        // Not while a fault still holds messages or a close toward the client: what is held can
+        // still open an anchor (a close the client has not got yet is no end yet).
+        if (judge(false) && !Story.of(lastJudging).holding()) {
           endedEarly = timeline.now() < deadline;
           return;
         }
@@ -399,6 +405,7 @@ public final class ScenarioRunner {
           Collections.unmodifiableList(seen), timeline.now(), runOver, instances, origin + durationMicros,
           scenario.tolerance() == null ? Tolerance.DEFAULT : scenario.tolerance(),
           scenario.messages() == null ? Messages.NONE : scenario.messages());
+      lastJudging = judging;
       boolean allFinal = true;
       for (ExpectationSpec x : expectations()) {
         Verdict v = verdicts.get(x.id());

@@ -11,6 +11,21 @@ public sealed interface EventBody {
   String kind();
 
   /**
+   * The run header: recorded by the runner at scenario t = 0 (the proxy listening, the server
+   * ready), so its own {@code t} is the scenario's origin on the timeline's clock. Readers convert
+   * an event's {@code t} to scenario time by subtracting it.
+   *
+   * @param name the scenario's name
+   * @param seed the scenario's seed, as text (63-bit seeds lose digits as JSON numbers in JavaScript)
+   * @param durationMicros the scenario's {@code duration}
+   */
+  record Scenario(String name, String seed, long durationMicros) implements EventBody {
+    public String kind() {
+      return "scenario";
+    }
+  }
+
+  /**
    * A TCP connection accepted on a client-facing port that sent an upgrade request.
    *
    * @param headers the request headers as received, all values in order (redacted only when written)

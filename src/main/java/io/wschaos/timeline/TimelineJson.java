@@ -114,6 +114,9 @@ public final class TimelineJson {
           kind("gap", Gap.class,
               (b, o) -> o.num("missed", b.missed()),
               i -> new Gap(i.num("missed"))),
+          kind("scenario", EventBody.Scenario.class,
+              (b, o) -> o.str("name", b.name()).str("seed", b.seed()).millis("duration_ms", b.durationMicros()),
+              i -> new EventBody.Scenario(i.str("name"), i.str("seed"), i.millis("duration_ms"))),
           kind("lost", Lost.class,
               (b, o) -> o.num("first", b.first()).num("last", b.last()),
               i -> new Lost(i.num("first"), i.num("last"))));

@@ -152,4 +152,52 @@ class StoryTest {
         .undecided().isFinal().evidence(exited)
         .says("environment error: client 1 exited with code 127 at 0.3 s before any attempt");
   }
+
+  @Test
+  void twoSocketsOfOneClientFormTwoChainsEachReconnectContinuingTheEarliestUnfollowedEnd() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attempt("room=a").open();
+    int a1 = tl.currentLink();
+    tl.at(0.2).attempt("room=a").open();
+    int b1 = tl.currentLink();
+    tl.link(a1).at(1.0).abortByProxy("reset", "cut");
+    tl.link(b1).at(1.1).abortByProxy("reset", "cut");
+    // the earliest unfollowed end is a1's: this attempt continues chain 1, the next one chain 2
+    tl.at(1.5).attempt("room=a&lastSeq=4").rejected(503, "proxy", "fault down");
+    int a2 = tl.currentLink();
+    tl.at(1.6).attempt("room=a&lastSeq=9").rejected(503, "proxy", "fault down");
+    int b2 = tl.currentLink();
+    tl.at(2.6).attempt("room=a&lastSeq=4");
+    int a3 = tl.currentLink();
+    tl.at(2.7).attempt("room=a&lastSeq=9");
+    int b3 = tl.currentLink();
+
+    Story st = tl.story();
+    List<Story.Chain> cs = st.chains(1);
+    assertEquals(2, cs.size());
+    assertEquals(List.of(a1, a2, a3), cs.get(0).attempts().stream().map(Story.Attempt::link).toList());
+    assertEquals(List.of(b1, b2, b3), cs.get(1).attempts().stream().map(Story.Attempt::link).toList());
+    assertEquals(1, cs.get(0).index());
+    assertEquals(2, cs.get(1).index());
+    assertEquals(b3, st.nextInChain(st.attemptOnLink(b2).orElseThrow().end()).orElseThrow().link());
+    assertEquals(a3, st.nextInChain(st.attemptOnLink(a2).orElseThrow().end()).orElseThrow().link());
+    assertTrue(st.nextInChain(st.attemptOnLink(a1).orElseThrow().end()).map(x -> x.link() == a2).orElse(false), "b2 belongs to the other socket");
+  }
+
+  @Test
+  void differentPathsOrQueriesAreDifferentChainsWhateverTheTimingTokensAndResumePositionsAreNot() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attemptOn("/feed", "token=x1").open().at(1.0).abortByProxy("reset", "cut");
+    tl.at(1.2).attemptOn("/chat", "token=x2").open();
+    tl.at(1.4).attemptOn("/feed", "token=x3&lastSeq=7").open();
+    tl.at(2.0).attemptOn("/feed", "room=b").open().at(2.5).closeByServer(1001);
+    tl.at(2.6).resetAttempt("down");
+    tl.at(3.0).attemptOn("/feed", "room=b&since=3");
+
+    Story st = tl.story();
+    List<Story.Chain> cs = st.chains(1);
+    assertEquals(List.of(List.of(1, 3), List.of(2), List.of(4, 5, 6)),
+        cs.stream().map(c -> c.attempts().stream().map(Story.Attempt::link).toList()).toList());
+    assertTrue(st.chains(2).isEmpty());
+  }
 }

@@ -115,9 +115,18 @@ public final class TimelineBuilder {
   }
 
   public TimelineBuilder attempt(String query, Map<String, List<String>> headers, List<String> subprotocols) {
+    return attemptOn("/feed", query, headers, subprotocols);
+  }
+
+  /** An upgrade request for {@code path} with this raw query (a second socket of one client, say). */
+  public TimelineBuilder attemptOn(String path, String query) {
+    return attemptOn(path, query, Map.of(), List.of());
+  }
+
+  private TimelineBuilder attemptOn(String path, String query, Map<String, List<String>> headers, List<String> subprotocols) {
     link = ++links;
     clientOfLink.put(link, client);
-    return add(new EventBody.Attempt("127.0.0.1:5" + link, "/feed", query, headers, subprotocols, null));
+    return add(new EventBody.Attempt("127.0.0.1:5" + link, path, query, headers, subprotocols, null));
   }
 
   /** A connection a server_down reset on accept: an attempt with no request, then an abort by proxy. */
@@ -169,9 +178,37 @@ public final class TimelineBuilder {
     return add(new EventBody.Close(Leg.CLIENT, "proxy", code, "closed by fault", fault));
   }
 
-  /** The server's close frame, read from the server leg (the proxy relays it to the client). */
+  /**
+   * The server's close frame, read from the server leg. On a timeline without a run header (an
+   * older recording) that is its end; with one, the end is its write ({@link #closeRelayed}).
+   */
   public TimelineBuilder closeByServer(int code) {
     return add(new EventBody.Close(Leg.SERVER, "server", code, null, null));
+  }
+
+  /** The server's close frame read and written to the client at once, as the proxy records it. */
+  public TimelineBuilder closeRelayed(int code) {
+    add(new EventBody.Close(Leg.SERVER, "server", code, null, null));
+    return closeWritten();
+  }
+
+  /** The server's close frame read from the server leg, which a fault holds (see {@link #closeWritten()}). */
+  public TimelineBuilder closeByServerHeld(int code) {
+    return add(new EventBody.Close(Leg.SERVER, "server", code, null, null));
+  }
+
+  /** The proxy writes a relayed close to the client: egress of message 0 toward the client. */
+  public TimelineBuilder closeWritten() {
+    return add(new EventBody.Egress(Direction.TO_CLIENT, 0, 0));
+  }
+
+  /**
+   * The run header at the current time: scenario t = 0 is here, and every later {@code at} is on
+   * the timeline's clock (so {@code at(2.5).header()} then {@code at(3.5)} is scenario time 1 s).
+   */
+  public TimelineBuilder header() {
+    events.add(new Event(events.size() + 1, t, 0, 0, phase, new EventBody.Scenario("test", "42", 20_000_000)));
+    return this;
   }
 
   /** The client's close frame, read from the client leg. */

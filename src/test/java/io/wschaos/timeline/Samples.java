@@ -45,7 +45,8 @@ final class Samples {
             new EventBody.Ended(12_345, 678_901),
             new EventBody.Http("GET", "/token?ttl=5s", 200, 1_234),
             new EventBody.Gap(17),
-            new EventBody.Lost(100, 250));
+            new EventBody.Lost(100, 250),
+            new EventBody.Scenario("reconnects-after-going-away", "42", 20_000_000));
     List<Event> out = new ArrayList<>();
     long seq = 1;
     for (EventBody b : bodies) {

@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.MessageRef;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
@@ -38,8 +39,9 @@ public final class Acked implements Expectation {
    * @param within the bound from forwarding to ack
    * @param exactly_once flag a second ack of a message delivered once (default false)
    */
-  public record Params(JsonNode message, JsonNode ack, Duration within, Boolean exactly_once, JsonNode tolerance) {
+  public record Params(JsonNode message, JsonNode ack, Duration within, Boolean exactly_once, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       MessageRef.parse(message, "message", true);
       MessageRef.parse(ack, "ack", true);
       ParamException.require(within != null, "within", "acked needs within: the bound from a message to its ack, e.g. 1s");
@@ -70,6 +72,11 @@ public final class Acked implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     Messages.Declaration md = message.resolve(judging.messages(), Direction.TO_CLIENT);

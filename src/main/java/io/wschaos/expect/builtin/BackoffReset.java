@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -20,16 +21,17 @@ import java.util.Optional;
  * the client reset its backoff after a success. Anchor: a link that stayed open ≥ {@code stable}
  * (− tolerance) and then ended other than by the client, where the same client had earlier waited
  * longer than {@code within} (+ tolerance) between failed attempts — proof its backoff had grown.
- * Without such a link the verdict is undecided. The next attempt must come ≤ {@code within} +
- * tolerance after that end.
+ * Without such a link the verdict is undecided. The next attempt of the same reconnect chain (the
+ * same socket) must come ≤ {@code within} + tolerance after that end.
  */
 public final class BackoffReset implements Expectation {
   /**
    * @param stable how long a link must have stayed open
    * @param within the bound on the next reconnect after it
    */
-  public record Params(Duration stable, Duration within, JsonNode tolerance) {
+  public record Params(Duration stable, Duration within, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(stable != null, "stable", "backoff_reset needs stable: how long a link must stay open to count as a success, e.g. 10s");
       ParamException.require(within != null, "within", "backoff_reset needs within: the bound on the reconnect after a stable link, e.g. 2s");
       ParamException.require(!stable.isNegative() && !within.isNegative(), stable.isNegative() ? "stable" : "within", "durations cannot be negative");
@@ -52,6 +54,11 @@ public final class BackoffReset implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long stable = Durations.micros(p.stable());
@@ -62,8 +69,11 @@ public final class BackoffReset implements Expectation {
     List<Long> evidence = new ArrayList<>();
     String passed = null;
     Verdict waiting = null;
-    for (int client : st.clients()) {
-      List<Story.Attempt> attempts = st.attempts(client);
+    List<Story.Chain> chains = new ArrayList<>();
+    st.clients().forEach(c -> chains.addAll(st.chains(c)));
+    for (Story.Chain chain : chains) { // per socket: another socket's attempts are no reconnect of this one
+      int client = chain.client();
+      List<Story.Attempt> attempts = chain.attempts();
       for (int i = 0; i < attempts.size(); i++) {
         Story.Attempt link = attempts.get(i);
         Story.End end = link.end();
@@ -85,7 +95,7 @@ public final class BackoffReset implements Expectation {
         List<Long> ev = List.of(grown.get()[1], grown.get()[2], link.open().seq(), end.seq());
         String anchor = "after " + st.where(client, link.link()) + " stayed open " + Say.s(up) + " (≥ " + Say.s(p.stable()) + ") and ended with "
             + end.describe() + " at " + Say.s(end.t()) + ", having waited " + Say.s(grown.get()[0]) + " between failed attempts before";
-        Optional<Story.Attempt> next = st.nextAttempt(client, end.seq());
+        Optional<Story.Attempt> next = i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
         if (next.isPresent()) {
           long d = next.get().t() - end.t();
           List<Long> all = new ArrayList<>(ev);

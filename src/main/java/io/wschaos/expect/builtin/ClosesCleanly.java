@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.wschaos.expect.CodeSet;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.Verdict;
@@ -28,8 +29,9 @@ public final class ClosesCleanly implements Expectation {
       JsonNodeFactory.instance.arrayNode().add("1000-1003").add("1007-1011").add("3000-4999"), "code", "close code", 1000, 4999);
 
   /** @param code the codes the client may close with (default any a client may send) */
-  public record Params(JsonNode code) {
+  public record Params(JsonNode code, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       codesOf(code);
     }
 
@@ -39,8 +41,10 @@ public final class ClosesCleanly implements Expectation {
   }
 
   private final CodeSet codes;
+  private final boolean pooled;
 
   public ClosesCleanly(Params p) {
+    this.pooled = PerClient.pooled(p.client());
     this.codes = Params.codesOf(p.code());
   }
 
@@ -51,6 +55,11 @@ public final class ClosesCleanly implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, pooled, this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     int judged = 0;
     List<Long> evidence = new ArrayList<>();

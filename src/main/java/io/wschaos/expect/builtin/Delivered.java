@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.MessageRef;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
@@ -44,8 +45,9 @@ public final class Delivered implements Expectation {
    * @param ordered first arrivals must increase (default false)
    * @param strict also count what reached the proxy but was never forwarded (default false)
    */
-  public record Params(Direction to, JsonNode seq, JsonNode match, Integer lost, JsonNode duplicated, Boolean ordered, Boolean strict) {
+  public record Params(Direction to, JsonNode seq, JsonNode match, Integer lost, JsonNode duplicated, Boolean ordered, Boolean strict, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(seq == null || match == null, "match", "give seq (numbers) or match (payloads), not both");
       MessageRef.parse(seq, "seq", true);
       matcher(match);
@@ -99,6 +101,11 @@ public final class Delivered implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     return match != null ? payloads(st, judging) : numbers(st, judging);
   }

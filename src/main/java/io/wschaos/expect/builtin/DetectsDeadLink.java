@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -29,8 +30,9 @@ public final class DetectsDeadLink implements Expectation {
    * @param within the bound on detection
    * @param fault only this blackhole fault's starts (default every blackhole)
    */
-  public record Params(Duration within, String fault, JsonNode tolerance) {
+  public record Params(Duration within, String fault, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(within != null, "within", "detects_dead_link needs within: how soon the client must notice, e.g. 10s");
       ParamException.require(!within.isNegative(), "within", "within cannot be negative");
       ParamException.require(fault == null || !fault.isBlank(), "fault", "fault is a fault id");
@@ -53,6 +55,11 @@ public final class DetectsDeadLink implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long bound = Durations.micros(p.within());

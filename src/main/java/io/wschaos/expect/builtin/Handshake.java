@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.Verdict;
@@ -31,8 +32,9 @@ public final class Handshake implements Expectation {
    * @param subprotocols subprotocols every attempt must offer
    * @param every_attempt judge every attempt (default true) or only each client's first
    */
-  public record Params(JsonNode query, JsonNode headers, List<String> subprotocols, Boolean every_attempt) {
+  public record Params(JsonNode query, JsonNode headers, List<String> subprotocols, Boolean every_attempt, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(query != null || headers != null || subprotocols != null, "",
           "handshake needs at least one of query, headers or subprotocols");
       Requirement.parseAll(query, "query");
@@ -136,6 +138,11 @@ public final class Handshake implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     List<String> wants = new ArrayList<>();
     query.forEach(r -> wants.add("query " + r.name() + " " + r.describe()));

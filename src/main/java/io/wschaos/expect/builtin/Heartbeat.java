@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.MessageRef;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
@@ -32,8 +33,9 @@ public final class Heartbeat implements Expectation {
    * @param kind ping (protocol ping frames), a declared message name, or {match: {…}}; default ping
    *     frames and, when declared, the {@code heartbeat} messages
    */
-  public record Params(Duration every, JsonNode kind, JsonNode tolerance) {
+  public record Params(Duration every, JsonNode kind, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(every != null, "every", "heartbeat needs every: the longest allowed gap between heartbeats, e.g. 30s");
       ParamException.require(!every.isNegative() && !every.isZero(), "every", "every is a duration > 0");
       kindOf(kind);
@@ -66,6 +68,11 @@ public final class Heartbeat implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long every = Durations.micros(p.every());

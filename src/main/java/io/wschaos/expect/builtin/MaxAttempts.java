@@ -67,14 +67,14 @@ public final class MaxAttempts implements Expectation {
   @Override
   public Verdict judge(Judging judging) {
     Story st = Story.of(judging);
-    Tolerance tol = ToleranceParam.pick(tolerance, judging);
     List<Integer> groups = client == -1 ? st.clients() : List.of(client);
     if (st.attempts().isEmpty() || client > 0 && st.attempts(client).isEmpty()) {
       return st.environmentError(client > 0 ? List.of(client) : st.clients())
           .orElseGet(() -> Verdict.undecided(judging.runOver(), "no attempt was seen" + (client > 0 ? " from client " + client : "") + (judging.runOver() ? "" : " yet"), List.of()));
     }
-    long window = p.per() == null ? Long.MAX_VALUE : Durations.micros(p.per()) - tol.slackMicros(Durations.micros(p.per()));
-    String scope = p.per() == null ? "in the whole run" : "in any " + Say.bound(p.per(), tol) + " window";
+    // an observation window, observed whole: tolerance never shortens it (DESIGN "Tolerance")
+    long window = p.per() == null ? Long.MAX_VALUE : Durations.micros(p.per());
+    String scope = p.per() == null ? "in the whole run" : "in any " + Say.s(p.per()) + " window";
     List<Long> evidence = new ArrayList<>();
     String most = null;
     int mostCount = -1;
@@ -85,7 +85,7 @@ public final class MaxAttempts implements Expectation {
       int bestFrom = 0;
       int from = 0;
       for (int to = 0; to < as.size(); to++) {
-        while (as.get(to).t() - as.get(from).t() >= window) {
+        while (as.get(to).t() - as.get(from).t() > window) {
           from++;
         }
         int n = to - from + 1;

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.EndSelector;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
 import io.wschaos.expect.Verdict;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
-import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,17 +20,20 @@ import java.util.Optional;
 
 /**
  * No attempt follows a selected end for that long (fatal codes: 4003 forbidden must stop the
- * client). For each end {@code after} selects, the same client's next attempt must come no sooner
- * than {@code for} − tolerance. Anchor: at least one selected end. An early attempt fails at once;
- * each end's window is settled once the run has gone on past it (or the client's process exited).
+ * client). For each end {@code after} selects, the next attempt of the same reconnect chain (client
+ * and socket) must come no sooner than {@code for}: an observation window, observed whole (tolerance
+ * never shortens it, DESIGN "Tolerance"). Anchor: at least one selected end. An early attempt fails
+ * at once; each end's window is settled once the run has gone on past it (or the client's process
+ * exited).
  */
 public final class NoReconnect implements Expectation {
   /**
    * @param after which ends (required: the fatal ones)
    * @param quiet how long no attempt may follow ({@code for})
    */
-  public record Params(JsonNode after, @JsonProperty("for") Duration quiet, JsonNode tolerance) {
+  public record Params(JsonNode after, @JsonProperty("for") Duration quiet, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(after != null && !after.isNull(), "after", "no_reconnect needs after: the fatal ends, e.g. {close: 4003} or {close: 4000-4999}");
       EndSelector.parse(after, "after");
       ParamException.require(quiet != null, "for", "no_reconnect needs for: how long no attempt may follow, e.g. 10s");
@@ -41,12 +44,10 @@ public final class NoReconnect implements Expectation {
 
   private final Params p;
   private final EndSelector after;
-  private final Tolerance tolerance;
 
   public NoReconnect(Params p) {
     this.p = p;
     this.after = EndSelector.parse(p.after(), "after");
-    this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
   }
 
   @Override
@@ -56,11 +57,14 @@ public final class NoReconnect implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
-    Tolerance tol = ToleranceParam.pick(tolerance, judging);
-    long window = Durations.micros(p.quiet());
-    long needed = window - tol.slackMicros(window);
-    String bound = Say.bound(p.quiet(), tol);
+    long needed = Durations.micros(p.quiet());
+    String bound = Say.s(p.quiet());
 
     List<Story.End> anchors = st.ends().stream().filter(e -> after.selects(e, st)).toList();
     if (anchors.isEmpty()) {
@@ -72,7 +76,7 @@ public final class NoReconnect implements Expectation {
     Verdict waiting = null;
     for (Story.End end : anchors) {
       evidence.add(end.seq());
-      Optional<Story.Attempt> next = st.nextAttempt(end.client(), end.seq());
+      Optional<Story.Attempt> next = st.nextInChain(end);
       if (next.isPresent() && next.get().t() - end.t() < needed) {
         long d = next.get().t() - end.t();
         return Verdict.fail("expected no attempt for " + bound + " after " + st.describe(end) + "; attempt " + next.get().number()

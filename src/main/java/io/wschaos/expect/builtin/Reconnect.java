@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.EndSelector;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
@@ -19,7 +20,8 @@ import java.util.Optional;
 
 /**
  * A new attempt follows every selected end within the bound. For each end {@code after} selects, the
- * delay is the same client's next attempt minus the end; it must be ≤ {@code within} + tolerance.
+ * delay is the next attempt of the same reconnect chain (the same client and socket) minus the end;
+ * it must be ≤ {@code within} + tolerance.
  * Anchor: at least one selected end (else undecided). A late or missing reconnect fails at once;
  * a pass is final when the run is over (a later end could still go unanswered).
  */
@@ -28,8 +30,9 @@ public final class Reconnect implements Expectation {
    * @param after which ends (default any end the client did not start)
    * @param within the longest allowed delay
    */
-  public record Params(JsonNode after, Duration within, JsonNode tolerance) {
+  public record Params(JsonNode after, Duration within, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(within != null, "within", "reconnect needs within: the longest allowed delay, e.g. 3s");
       ParamException.require(!within.isNegative(), "within", "within cannot be negative");
       selector(after);
@@ -58,6 +61,11 @@ public final class Reconnect implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long bound = Durations.micros(p.within());
@@ -75,7 +83,7 @@ public final class Reconnect implements Expectation {
     Verdict waiting = null;
     for (Story.End end : anchors) {
       evidence.add(end.seq());
-      Optional<Story.Attempt> next = st.nextAttempt(end.client(), end.seq());
+      Optional<Story.Attempt> next = st.nextInChain(end);
       if (next.isPresent()) {
         long d = next.get().t() - end.t();
         evidence.add(next.get().seq());

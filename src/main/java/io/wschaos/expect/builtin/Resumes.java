@@ -3,6 +3,7 @@ package io.wschaos.expect.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.MessageRef;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
@@ -31,8 +32,9 @@ public final class Resumes implements Expectation {
    * @param seq what was forwarded to the client: a declared name or {match, field} (default seq)
    * @param ack what the client acked: a declared name or {match, field} (default ack, when declared)
    */
-  public record Params(JsonNode from, JsonNode seq, JsonNode ack) {
+  public record Params(JsonNode from, JsonNode seq, JsonNode ack, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(from != null && !from.isNull(), "from", "resumes needs from: a query key (lastSeq) or a message {match: {…}, field: /from}");
       queryKey(from);
       MessageRef.parse(seq, "seq", true);
@@ -77,6 +79,11 @@ public final class Resumes implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     Messages.Declaration sd = seq.resolve(judging.messages(), Direction.TO_CLIENT);
     if (sd == null) {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.expect.EventCount;
 import io.wschaos.expect.Expectation;
 import io.wschaos.expect.Judging;
+import io.wschaos.expect.PerClient;
 import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
 import io.wschaos.expect.Verdict;
 import io.wschaos.frame.Direction;
 import io.wschaos.frame.Leg;
+import io.wschaos.scenario.Messages;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
 import io.wschaos.spec.Tolerance;
@@ -29,9 +31,11 @@ import java.util.Set;
  * message toward the client that fault {@code fault} touched and let through (corrupted, injected,
  * duplicated, delayed…; not dropped, swallowed or discarded) — without one, undecided. Over
  * [anchor, anchor + {@code for}]: the client neither closed nor aborted that link, nor attempted
- * again (a reconnect is not surviving), and its process did not exit, all sooner than {@code for} −
- * tolerance; and the {@code still} count (an {@code events}-style count over that client's events,
- * e.g. acks) holds. If someone else ended the link within the window, survival cannot be judged
+ * again on that socket (a reconnect is not surviving), and its process did not exit, within {@code
+ * for} (an observation window: tolerance never shortens it); and the {@code still} count (an {@code
+ * events}-style count over that client's events) holds: it must show the client still responding,
+ * so it defaults to the declared {@code ack} sequence (at least one ack), and {@code validate} asks
+ * for it when there is none. If someone else ended the link within the window, survival cannot be judged
  * (undecided). Fails at once; passes once the window is over.
  */
 public final class Survives implements Expectation {
@@ -42,8 +46,9 @@ public final class Survives implements Expectation {
    * @param span how long the client must keep working ({@code for})
    * @param still what it must keep doing: {kind, to, match, count|min|max}
    */
-  public record Params(String fault, @JsonProperty("for") Duration span, EventCount.Spec still, JsonNode tolerance) {
+  public record Params(String fault, @JsonProperty("for") Duration span, EventCount.Spec still, JsonNode tolerance, JsonNode client) {
     public Params {
+      PerClient.pooled(client);
       ParamException.require(fault != null && !fault.isBlank(), "fault", "survives needs fault: the id of the fault to survive");
       ParamException.require(span != null, "for", "survives needs for: how long the client must keep working after the fault, e.g. 5s");
       ParamException.require(!span.isNegative() && !span.isZero(), "for", "for is a duration > 0");
@@ -71,10 +76,19 @@ public final class Survives implements Expectation {
 
   @Override
   public Verdict judge(Judging judging) {
+    return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** One client's judgement (or all clients', pooled). */
+  private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
-    Tolerance tol = ToleranceParam.pick(tolerance, judging);
     long span = Durations.micros(p.span());
-    long needed = span - tol.slackMicros(span);
+    long needed = span; // an observation window, observed whole (DESIGN "Tolerance")
+    Messages.Declaration ack = judging.messages() == null ? null : judging.messages().get("ack");
+    EventCount still = this.still != null ? this.still : ack != null ? EventCount.of(ack) : null;
+    if (still == null) {
+      return Verdict.undecided(true, "survives needs still: what shows the client still responding (acks, replies); no ack sequence is declared", List.of());
+    }
     List<Event> events = st.faultEvents(p.fault());
     Map<Integer, Event> anchors = new LinkedHashMap<>();
     for (Event e : events) {
@@ -89,7 +103,7 @@ public final class Survives implements Expectation {
       return st.environmentError(st.clients())
           .orElseGet(() -> Verdict.undecided(judging.runOver(), why + (judging.runOver() ? "" : " yet"), events.stream().limit(5).map(Event::seq).toList()));
     }
-    String bound = Say.bound(p.span(), tol);
+    String bound = Say.s(p.span());
     List<Long> evidence = new ArrayList<>();
     String passed = null;
     Verdict waiting = null;
@@ -109,7 +123,13 @@ public final class Survives implements Expectation {
               + " " + Say.s(e.t() - anchor.t()) + " later", List.of(anchor.seq(), e.seq()));
         }
       }
-      Optional<Story.Attempt> next = st.nextAttempt(client, anchor.seq()).filter(a -> a.t() < deadline);
+      // a reconnect of this socket (the next attempt of its chain) or a new socket opened beside it;
+      // another socket's own reconnect says nothing about this link
+      Optional<Story.Chain> mine = st.chainOf(anchor.link());
+      Optional<Story.Attempt> next = st.attempts(client).stream()
+          .filter(a -> a.seq() > anchor.seq() && a.t() < deadline)
+          .filter(a -> st.chainOf(a.link()).map(c -> mine.map(m -> m.equals(c)).orElse(true) || c.first().equals(a)).orElse(true))
+          .findFirst();
       if (next.isPresent()) {
         return Verdict.fail(expected + "; it attempted a new connection " + Say.s(next.get().t() - anchor.t()) + " later (a reconnect is not surviving)",
             List.of(anchor.seq(), next.get().seq()));
