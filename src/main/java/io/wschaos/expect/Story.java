@@ -882,6 +882,33 @@ public final class Story {
     return restart != null;
   }
 
+  /**
+   * DESIGN "a fault that never fired": empty when fault {@code id} acted (started on a link, touched
+   * a message, closed, aborted or rejected something, restarted the server); else why not — its
+   * trigger never fired ({@code started} is absent), or it started but touched no link ({@code
+   * links: 0} and nothing after). The sentence is for "fault X never fired (…)".
+   */
+  public Optional<String> neverFired(String id) {
+    Event idle = null;
+    for (Event e : run) {
+      EventBody b = e.body();
+      if (b instanceof EventBody.Fault f && f.fault().equals(id)) {
+        if (f.action().equals("started") && e.link() == 0) {
+          if (idle == null && "links: 0".equals(f.detail())) {
+            idle = e;
+          }
+        } else if (!f.action().equals("stopped") && !f.action().equals("skipped")) {
+          return Optional.empty();
+        }
+      } else if (b instanceof EventBody.Close c && id.equals(c.fault())
+          || b instanceof EventBody.Abort a && id.equals(a.fault())
+          || b instanceof EventBody.Rejected r && r.reason() != null && (r.reason().equals(id) || r.reason().equals("fault " + id))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(idle == null ? "" : "it started at " + Say.s(idle.t()) + " but touched no link");
+  }
+
   /** The client's process exited during the run: its {@code exited} event. */
   public Optional<Event> exited(int client) {
     for (Event e : run) {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class FaultEntryParser {
   /** The keys of an entry that say when and where, besides its one fault name. */
-  public static final Set<String> TRIGGER_KEYS = Set.of("id", "at", "on", "after", "for", "link", "every", "probability", "client");
+  public static final Set<String> TRIGGER_KEYS = Set.of("id", "at", "on", "after", "for", "link", "every", "probability", "client", "optional");
   private static final Set<String> ON_KEYS = Set.of("open", "all_open", "attempt", "message");
   private static final Set<String> MESSAGE_KEYS = Set.of("to", "nth", "match", "link");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*");
@@ -129,6 +129,9 @@ public final class FaultEntryParser {
       } else {
         probability = p.asDouble();
       }
+    }
+    if (obj.has("optional") && !obj.get("optional").isBoolean()) {
+      problems.add(new SpecProblem(path + ".optional", "optional is true or false: true lets the scenario pass though this fault never fired"));
     }
     boolean anyClient = false;
     if (obj.has("client")) {

@@ -12,4 +12,9 @@ public record FaultSpec(String id, Fault fault, Trigger trigger, String preset, 
   public String name() {
     return fault.name();
   }
+
+  /** {@code optional: true}: the scenario may pass though this fault never fired. */
+  public boolean optional() {
+    return source != null && source.path("optional").asBoolean(false);
+  }
 }

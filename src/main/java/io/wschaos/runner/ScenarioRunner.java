@@ -477,6 +477,7 @@ public final class ScenarioRunner {
       if (error == null) {
         judge(true);
       }
+      List<VerdictEntry> unfired = error == null ? unfired() : List.of();
       List<VerdictEntry> out = new ArrayList<>();
       for (ExpectationSpec x : expectations()) {
         Verdict v = verdicts.get(x.id());
@@ -484,9 +485,85 @@ public final class ScenarioRunner {
           v = Verdict.undecided(true, "not judged: " + error, v == null ? List.of() : v.evidence());
           timeline.record(0, 0, new EventBody.Verdict(x.id(), v.status().wire(), v.sentence(), v.evidence()));
         }
+        for (VerdictEntry f : unfired) {
+          String id = f.expectation().substring("fault ".length());
+          if (v.passed() && mentions(x.source(), id)) {
+            v = Verdict.undecided(true, "depends on fault " + id + ", which never fired, so it judged a run in which nothing was injected (was: " + v.sentence() + ")", v.evidence());
+            timeline.record(0, 0, new EventBody.Verdict(x.id(), v.status().wire(), v.sentence(), v.evidence()));
+          }
+        }
         out.add(new VerdictEntry(x.id(), x.name(), v));
       }
+      out.addAll(unfired);
       return out;
+    }
+
+    /**
+     * DESIGN "a fault that never fired": each declared fault (not {@code optional: true}) whose
+     * trigger never fired, or that touched no link, gets an undecided scenario-level entry: the run
+     * did not test what the scenario says, so it cannot pass.
+     */
+    private List<VerdictEntry> unfired() {
+      if (lastJudging == null || scenario.faults() == null) {
+        return List.of();
+      }
+      Story st = Story.of(lastJudging);
+      List<VerdictEntry> out = new ArrayList<>();
+      for (FaultSpec f : scenario.faults()) {
+        if (f.optional() || "proxy.idle_timeout".equals(f.id())) {
+          continue;
+        }
+        st.neverFired(f.id()).ifPresent(why -> {
+          String sentence = "fault " + f.id() + " never fired ("
+              + (why.isEmpty() ? "its trigger " + triggerText(f) + " never happened" : why)
+              + "), so the scenario did not test what it says; mark it optional: true if that may happen";
+          Verdict v = Verdict.undecided(true, sentence, List.of());
+          timeline.record(0, 0, new EventBody.Verdict("fault " + f.id(), v.status().wire(), v.sentence(), v.evidence()));
+          out.add(new VerdictEntry("fault " + f.id(), "fault", v));
+        });
+      }
+      return out;
+    }
+
+    /** "on: {open: 3}", "at: 5s", "on: {open: 1}, after: 3s": the trigger as the file wrote it. */
+    private static String triggerText(FaultSpec f) {
+      List<String> parts = new ArrayList<>();
+      for (String k : List.of("at", "on", "after", "every")) {
+        if (f.source() != null && f.source().has(k)) {
+          parts.add(k + ": " + flow(f.source().get(k)));
+        }
+      }
+      return parts.isEmpty() ? "(start with the run)" : String.join(", ", parts);
+    }
+
+    private static String flow(com.fasterxml.jackson.databind.JsonNode n) {
+      if (n.isObject()) {
+        List<String> kv = new ArrayList<>();
+        n.fields().forEachRemaining(e -> kv.add(e.getKey() + ": " + flow(e.getValue())));
+        return "{" + String.join(", ", kv) + "}";
+      }
+      if (n.isArray()) {
+        List<String> vs = new ArrayList<>();
+        n.forEach(x -> vs.add(flow(x)));
+        return "[" + String.join(", ", vs) + "]";
+      }
+      return n.asText();
+    }
+
+    /** True when {@code n} names {@code id} anywhere (after: {fault: id}, survives.fault, herd…). */
+    private static boolean mentions(com.fasterxml.jackson.databind.JsonNode n, String id) {
+      if (n == null) {
+        return false;
+      }
+      if (n.isTextual()) {
+        return n.asText().equals(id);
+      }
+      for (com.fasterxml.jackson.databind.JsonNode c : n) {
+        if (mentions(c, id)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

@@ -129,6 +129,11 @@ final class ScenarioBuilder {
       }
       countingOverRefuse(top.get("expect"), faultEntries);
       herdHasInstances(top.get("expect"), client);
+      if (duration != null) {
+        expectationWindowsEndBeforeDuration(top.get("expect"), faultEntries, duration);
+      }
+      blackholeOutlastsDetection(top.get("expect"), faultEntries, tolerance);
+      survivesCountsAResponse(top.get("expect"), messages);
       references(top.get("expect"), faultEntries, faults, messages);
     }
     if (defaultsFile || !issues.isEmpty()) {
@@ -682,6 +687,147 @@ final class ScenarioBuilder {
             + " and refused connections never reach the proxy, so attempts during it would go uncounted;"
             + " use mode: reset (the default) or reject"));
       }
+    }
+  }
+
+  /** The {@code i}th expect entry's parameters (an object), or null. */
+  private static JsonNode params(JsonNode expect, int i, String name) {
+    JsonNode e = expect.get(i);
+    return e instanceof ObjectNode o && o.get(name) instanceof ObjectNode p ? p : null;
+  }
+
+  /** A fault entry by id, when its trigger is a fixed time ({@code at}, no {@code every}): the trigger, else null. */
+  private static Trigger fixedTime(List<FaultEntry> entries, String id) {
+    for (FaultEntry e : entries) {
+      if (e.specs() == null) {
+        continue;
+      }
+      for (FaultSpec s : e.specs()) {
+        if ((e.id().equals(id) || s.id().equals(id)) && s.trigger() != null && s.trigger().at() != null && s.trigger().every() == null) {
+          return s.trigger();
+        }
+      }
+    }
+    return null;
+  }
+
+  private Duration quietDuration(JsonNode n) {
+    if (n == null || !n.isTextual()) {
+      return null;
+    }
+    try {
+      return Durations.parse(n.asText());
+    } catch (IllegalArgumentException e) {
+      return null; // the expectation's own parsing reports it
+    }
+  }
+
+  /**
+   * DESIGN "Final" (revised): validate rejects every expectation window that follows from the file
+   * alone and ends after {@code duration} — {@code events.within}, and {@code no_reconnect.for} or
+   * {@code reconnect.within} after a fault with a fixed time — since such a run can only end
+   * undecided (or judge a window it never saw whole).
+   */
+  private void expectationWindowsEndBeforeDuration(JsonNode expect, List<FaultEntry> entries, Duration duration) {
+    if (expect == null || !expect.isArray()) {
+      return;
+    }
+    String stop = "duration " + Durations.format(duration);
+    for (int i = 0; i < expect.size(); i++) {
+      String name = expectationName(expect.get(i));
+      JsonNode p = name == null ? null : params(expect, i, name);
+      if (p == null) {
+        continue;
+      }
+      String path = "expect[" + i + "]." + name;
+      if (name.equals("events") && p.path("within").isArray() && p.get("within").size() == 2) {
+        Duration to = quietDuration(p.get("within").get(1));
+        if (to != null && to.compareTo(duration) > 0) {
+          issues.add(Issue.at(path + ".within[1]", "the window ends at " + Durations.format(to) + ", after " + stop
+              + ": the run stops before it is over, so the count could never be settled (end it earlier or lengthen duration)"));
+        }
+      }
+      if ((name.equals("no_reconnect") || name.equals("reconnect")) && p.path("after").path("fault").isTextual()) {
+        String id = p.get("after").get("fault").asText();
+        Trigger t = fixedTime(entries, id);
+        String key = name.equals("no_reconnect") ? "for" : "within";
+        Duration w = quietDuration(p.get(key));
+        if (t != null && w != null) {
+          Duration anchor = t.at();
+          Duration end = anchor.plus(w);
+          if (end.compareTo(duration) > 0) {
+            issues.add(Issue.at(path + "." + key, (name.equals("no_reconnect") ? "the quiet window" : "the reconnect window") + " after fault " + id + " (at "
+                + Durations.format(anchor) + ") runs to " + Durations.format(end) + " at the earliest, past " + stop
+                + ": the run would stop before it could be judged (start the fault earlier, shorten " + key + ", or lengthen duration)"));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * DESIGN (revised): a blackhole whose {@code for} is not longer than {@code detects_dead_link}'s
+   * {@code within} + tolerance cannot tell the client's detection from the proxy's own
+   * {@code then} (abort, close) at its end.
+   */
+  private void blackholeOutlastsDetection(JsonNode expect, List<FaultEntry> entries, Tolerance tolerance) {
+    if (expect == null || !expect.isArray()) {
+      return;
+    }
+    Tolerance tol = tolerance == null ? Tolerance.DEFAULT : tolerance;
+    for (int i = 0; i < expect.size(); i++) {
+      JsonNode p = params(expect, i, "detects_dead_link");
+      if (!"detects_dead_link".equals(expectationName(expect.get(i))) || p == null) {
+        continue;
+      }
+      Duration within = quietDuration(p.get("within"));
+      if (within == null) {
+        continue;
+      }
+      String only = p.path("fault").isTextual() ? p.get("fault").asText() : null;
+      long limit = Durations.micros(within) + tol.slackMicros(Durations.micros(within));
+      for (FaultEntry e : entries) {
+        if (e.specs() == null) {
+          continue;
+        }
+        for (FaultSpec s : e.specs()) {
+          if (!s.name().equals("blackhole") || s.trigger() == null || s.trigger().duration() == null || only != null && !only.equals(s.id()) && !only.equals(e.id())) {
+            continue;
+          }
+          if (Durations.micros(s.trigger().duration()) <= limit) {
+            String path = e.raw().has("for") ? e.path() + ".for" : e.path();
+            issues.add(Issue.at(path, "the blackhole lasts " + Durations.format(s.trigger().duration()) + ", not longer than expect[" + i
+                + "].detects_dead_link.within " + Durations.format(within) + " + tolerance (" + Durations.seconds(limit) + " s" + "): its own end (then: abort) would cut"
+                + " the link before the client had to notice, so detection could not be told from the proxy's action (make for longer)"));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * DESIGN (revised): {@code survives.still} must show the client still responding; it defaults to
+   * the declared {@code ack} sequence, so without one the scenario must say what to count.
+   */
+  private void survivesCountsAResponse(JsonNode expect, Messages messages) {
+    if (expect == null || !expect.isArray() || messages.get("ack") != null) {
+      return;
+    }
+    for (int i = 0; i < expect.size(); i++) {
+      JsonNode p = params(expect, i, "survives");
+      if (!"survives".equals(expectationName(expect.get(i))) || p == null || p.has("still")) {
+        continue;
+      }
+      List<String> toServer = new ArrayList<>();
+      messages.declared().values().forEach(d -> {
+        if (d.to() == Direction.TO_SERVER) {
+          toServer.add(d.name());
+        }
+      });
+      issues.add(Issue.atKey("expect[" + i + "].survives", "survives needs still: what shows the client still responding to the server (acks, replies),"
+          + " since no ack sequence is declared under messages; it could count "
+          + (toServer.isEmpty() ? "a message to the server, e.g. still: {to: server, match: {type: ack}}"
+              : "one of the declared messages to the server (" + String.join(", ", toServer) + "), e.g. still: {to: server, match: {type: ack}}, though a timer-driven one proves nothing")));
     }
   }
 

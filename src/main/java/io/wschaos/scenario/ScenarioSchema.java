@@ -180,6 +180,7 @@ public final class ScenarioSchema {
       case "every" -> describe(ref("duration"), "With at: repeat with this period (needs a for shorter than it).");
       case "probability" -> describe(F.objectNode().put("type", "number").put("exclusiveMinimum", 0).put("maximum", 1), "Each candidate message fires the fault with this chance, drawn from the seed.");
       case "client" -> describe(F.objectNode().put("const", "any"), "Count events across clients instead of per client.");
+      case "optional" -> describe(F.objectNode().put("type", "boolean"), "True: the scenario may pass though this fault never fired (by default a fault that never fired leaves the scenario undecided).");
       case "link" -> describe(anyOf(F.objectNode().set("enum", strings(List.of("current", "all"))), F.objectNode().put("type", "integer").put("minimum", 1)), "Which links the fault touches (default: the triggering link, or all for at).");
       case "on" -> {
         ObjectNode message = F.objectNode().put("type", "object").put("additionalProperties", false);

@@ -200,4 +200,38 @@ class StoryTest {
         cs.stream().map(c -> c.attempts().stream().map(Story.Attempt::link).toList()).toList());
     assertTrue(st.chains(2).isEmpty());
   }
+
+  @Test
+  void aServerCloseAFaultHoldsEndsTheLinkWhenTheProxyWritesItToTheClient() {
+    TimelineBuilder tl = timeline().header();
+    tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");
+    tl.at(2.0).toClient("{\"type\":\"data\",\"seq\":1}").touch("slow", "delay", "delayed", Direction.TO_CLIENT);
+    tl.at(2.1).closeByServerHeld(1001);
+    Story held = Story.of(tl.running(2.5));
+    assertNull(held.attempts(1).get(0).end(), "read, not written: no end yet");
+    assertTrue(held.closeHeld(1));
+    assertTrue(held.holding(), "a delayed message and a close are still on their way to the client");
+
+    tl.at(4.0).add(new io.wschaos.timeline.EventBody.Egress(Direction.TO_CLIENT, 1, 0)).closeWritten();
+    long written = tl.seq();
+    Story st = tl.story();
+    Story.End end = st.attempts(1).get(0).end();
+    assertEquals(written, end.seq());
+    assertEquals(4_000_000, end.t());
+    assertEquals(1001, end.code());
+    assertEquals("server", end.by());
+    assertFalse(st.holding());
+  }
+
+  @Test
+  void everyTimeIsScenarioTimeCountedFromTheRunHeader() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.5).server("started").at(7.5).header(); // a server that took 7 s to boot
+    tl.at(8.5).attempt().open().at(10.5).closeRelayed(1001);
+    Story st = tl.story();
+    assertEquals(7_500_000, st.origin());
+    assertEquals(1_000_000, st.attempts(1).get(0).t());
+    assertEquals(3_000_000, st.attempts(1).get(0).end().t(), "the close's write, 3 s into the scenario");
+    assertEquals("close 1001 by server at 3 s (client 1, link 1)", st.describe(st.attempts(1).get(0).end()));
+  }
 }

@@ -267,7 +267,8 @@ public final class TimelineBuilder {
     return this;
   }
 
-  private TimelineBuilder add(EventBody body) {
+  /** Any event body on the current link. */
+  public TimelineBuilder add(EventBody body) {
     events.add(new Event(events.size() + 1, t, link, clientOfLink.getOrDefault(link, client), phase, body));
     return this;
   }

@@ -83,6 +83,27 @@ class ScenarioRunnerTest {
   }
 
   @Test
+  void aFaultWhoseTriggerNeverFiredLeavesTheScenarioUndecidedUnlessOptional() {
+    List<io.wschaos.fault.FaultSpec> faults = new java.util.ArrayList<>(Scenarios.fault("{id: outage, on: {open: 3}, close: {code: 1001}}", "outage"));
+    Scenario s = scenario("never-fires", feed(), client(nodeClient(dir), 1, nodeEnv()), Duration.ofSeconds(20), faults,
+        expect("opens", Scenarios.opens(1)));
+    RunJournal j = runner.run(s);
+    assertEquals(RunJournal.Outcome.FAILED, j.outcome(), () -> describe(j));
+    assertEquals("opens", j.verdicts().get(0).expectation());
+    assertTrue(j.verdicts().get(0).passed(), "it does not name the fault: it stands");
+    var entry = j.verdicts().get(1);
+    assertEquals("fault outage", entry.expectation());
+    assertEquals(io.wschaos.expect.Verdict.Status.UNDECIDED, entry.verdict().status());
+    assertTrue(entry.verdict().sentence().startsWith("fault outage never fired (its trigger on: {open: 3} never happened)"), entry.verdict().sentence());
+    assertTrue(io.wschaos.report.JUnitReport.xml(new io.wschaos.journal.SuiteJournal(j.started(), j.ended(), 1, List.of(j))).contains("name=\"fault outage\""));
+
+    Scenario optional = scenario("may-not-fire", feed(), client(nodeClient(dir), 1, nodeEnv()), Duration.ofSeconds(20),
+        Scenarios.fault("{id: outage, on: {open: 3}, optional: true, close: {code: 1001}}", "outage"), expect("opens", Scenarios.opens(1)));
+    RunJournal k = runner.run(optional);
+    assertEquals(RunJournal.Outcome.PASSED, k.outcome(), () -> describe(k));
+  }
+
+  @Test
   void aClientThatExitsBeforeAnyAttemptIsAnEnvironmentError() {
     Scenario s = scenario("quits", feed(), client("echo giving up; exit 3", 1, Map.of()), Duration.ofSeconds(20), List.of(),
         expect("opens", Scenarios.opens(1)));

@@ -30,7 +30,10 @@ import java.util.TreeSet;
  * (a fault dropped, swallowed or discarded every copy, or corrupted it); duplicated = numbers
  * forwarded more than once (the sender's own resends: copies a {@code duplicate} fault made are not
  * the sender's); ordered = the first arrival of each number is larger than every earlier first
- * arrival. Without a sequence ({@code match}), distinct payloads (previews) that reached the proxy
+ * arrival; and, for the client's own sequence (toward the server), after every fault that ended one
+ * of its links the sequence continues (a number above the last one before that end arrives after the
+ * fault is over), else "client 1 sent nothing above 41 after fault outage ended at 5.2 s". Judged per
+ * client. Without a sequence ({@code match}), distinct payloads (previews) that reached the proxy
  * are compared with those forwarded. Anchor: at least one such message. Missing numbers may still
  * be resent, so {@code lost} is settled when the run is over; duplicates and disorder fail at once.
  */
@@ -200,6 +203,12 @@ public final class Delivered implements Expectation {
           + (p.strict() && !transit.isEmpty() ? transit.size() + " reached it but " + (transit.size() == 1 ? "was" : "were") + " never forwarded (" + ranges(transit) + ")" : "");
       return judging.runOver() ? Verdict.fail(sentence, ev) : Verdict.undecided(false, "so far: " + sentence + " (they may still be resent)", ev);
     }
+    if (d.to() == Direction.TO_SERVER && judging.runOver()) {
+      Verdict stopped = continuation(st, all);
+      if (stopped != null) {
+        return stopped;
+      }
+    }
     List<Long> evidence = new ArrayList<>();
     evidence.add(byValue.firstEntry().getValue().get(0).seq());
     evidence.add(byValue.lastEntry().getValue().get(0).seq());
@@ -208,6 +217,56 @@ public final class Delivered implements Expectation {
         + (p.strict() ? "" : transit.isEmpty() ? "" : " (" + transit.size() + " lost in transit by faults, not counted without strict)")
         + ", " + (dupValues.isEmpty() ? "none" : String.valueOf(dupValues.size())) + " forwarded more than once (allowed: " + (duplicates < 0 ? "any" : duplicates) + ")"
         + (p.ordered() ? ", and first arrivals increased" : ""), evidence);
+  }
+
+  /**
+   * DESIGN: after every fault that ended the client's links, its sequence must continue: a number
+   * above the last one seen before that end reaches the proxy after the fault is over (its last
+   * {@code stopped}, or the end itself for a one-shot fault). A client that stops sending after an
+   * outage loses nothing "between first and last", so only this sees it. Null when it continued.
+   */
+  private Verdict continuation(Story st, List<Story.Numbered> all) {
+    Set<String> checked = new HashSet<>();
+    for (Story.Attempt a : st.attempts()) {
+      Story.End end = a.end();
+      if (end == null || end.byClient() || end.fault() == null || !checked.add(end.fault())) {
+        continue;
+      }
+      long over = end.t();
+      Event overAt = end.event();
+      for (Event f : st.faultEvents(end.fault())) {
+        if (f.seq() > end.seq() && ((EventBody.Fault) f.body()).action().equals("stopped") && f.t() >= over) {
+          over = f.t();
+          overAt = f;
+        }
+      }
+      long lastBefore = Long.MIN_VALUE;
+      Story.Numbered lastSeen = null;
+      for (Story.Numbered n : all) {
+        if (n.seq() < end.seq() && n.value() > lastBefore) {
+          lastBefore = n.value();
+          lastSeen = n;
+        }
+      }
+      long after = over;
+      long above = lastBefore;
+      boolean continued = all.stream().anyMatch(n -> n.t() >= after && n.value() > above);
+      if (!continued) {
+        String who = st.label(a.client());
+        List<Long> ev = new ArrayList<>();
+        if (lastSeen != null) {
+          ev.add(lastSeen.seq());
+        }
+        ev.add(end.seq());
+        if (overAt != end.event()) {
+          ev.add(overAt.seq());
+        }
+        return Verdict.fail(who + " sent nothing" + (lastSeen == null ? "" : " above " + lastBefore) + " after fault " + end.fault() + " ended at "
+            + Say.s(over) + " (it had ended " + st.where(a.client(), a.link()) + " with " + end.describe() + " at " + Say.s(end.t())
+            + "): its sequence never continued after the outage", ev);
+      }
+    }
+    return null;
   }
 
   private boolean forwarded(Story st, Event message) {

@@ -22,8 +22,11 @@ import java.util.Optional;
 /**
  * After a blackhole starts on a link, the client notices: from the blackhole's {@code started}
  * event on that link to the first of the client's close frame read on it, the client's FIN or RST on
- * it, or a new attempt by that client, at most {@code within} + tolerance. Anchor: a blackhole that
- * started on a link (every one, or those of fault {@code fault}). Too slow fails at once.
+ * it, or a new attempt by that client, at most {@code within} + tolerance. Only what the client does
+ * before the proxy itself ends that link counts (the blackhole's {@code then: abort} or {@code close},
+ * an idle timeout): if the proxy ends it first, the client did not detect it and the verdict fails.
+ * Anchor: a blackhole that started on a link (every one, or those of fault {@code fault}). Too slow
+ * fails at once.
  */
 public final class DetectsDeadLink implements Expectation {
   /**
@@ -56,6 +59,26 @@ public final class DetectsDeadLink implements Expectation {
   @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
+  }
+
+  /** The proxy's own close or abort toward the client on the blackholed link, after its start. */
+  private static Optional<Event> proxyEnded(Story st, Event start) {
+    for (Event e : st.link(start.link())) {
+      if (e.seq() > start.seq()
+          && (e.body() instanceof EventBody.Close c && c.leg() == Leg.CLIENT && "proxy".equals(c.by())
+              || e.body() instanceof EventBody.Abort a && a.leg() == Leg.CLIENT && "proxy".equals(a.by()))) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String describeProxyEnd(Event e) {
+    if (e.body() instanceof EventBody.Close c) {
+      return "close " + c.code() + " by proxy" + (c.fault() == null ? "" : " (fault " + c.fault() + ")");
+    }
+    EventBody.Abort a = (EventBody.Abort) e.body();
+    return "abort (" + (a.mode() == null ? "fin" : a.mode()) + ") by proxy" + (a.fault() == null ? "" : " (fault " + a.fault() + ")");
   }
 
   /** One client's judgement (or all clients', pooled). */
@@ -101,6 +124,14 @@ public final class DetectsDeadLink implements Expectation {
       if (next.isPresent() && (detected == null || next.get().seq() < detected.seq())) {
         detected = next.get().event();
         how = "attempted again";
+      }
+      Optional<Event> proxyEnd = proxyEnded(st, start);
+      if (proxyEnd.isPresent() && (detected == null || proxyEnd.get().seq() < detected.seq())) {
+        // the blackhole's own then (abort, close) or an idle timeout cut the link first: the client
+        // only reacted to what the proxy did, it never noticed the dead link itself
+        Event pe = proxyEnd.get();
+        return Verdict.fail(expected + "; after " + where + " the proxy itself ended the link first (" + describeProxyEnd(pe) + " at " + Say.s(pe.t())
+            + ", " + Say.s(pe.t() - start.t()) + " later), and the client had not noticed by then", List.of(start.seq(), pe.seq()));
       }
       if (detected != null) {
         long d = detected.t() - start.t();

@@ -12,15 +12,18 @@ import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
+import io.wschaos.timeline.EventBody;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * With many instances, reconnects after a shared outage are spread out and the attempt rate stays
  * bounded (DESIGN.md, "Expectations, exactly"). The anchor is the first run-phase event of fault
- * {@code after.fault}; x_i is client i's first attempt after it; spread = p90 − p10 of the x_i
+ * {@code after.fault}, or, for a fault with a window (server_down, blackhole, stall, reject_handshake…),
+ * its first {@code stopped} event: the reconnect after recovery, not a retry during the outage; x_i is client i's first attempt after it; spread = p90 − p10 of the x_i
  * (nearest rank: the value at rank ⌈p·n⌉ of the sorted x_i, so with 10 clients p10 is the 1st and
  * p90 the 9th); peak = the most attempts of all clients after the anchor in any sliding 1 s window
  * (attempts less than 1 s apart). Fails if a client never attempts after the anchor; needs at least
@@ -29,6 +32,8 @@ import java.util.Optional;
 public final class Herd implements Expectation {
   public static final int MIN_INSTANCES = 10;
   static final long WINDOW = 1_000_000;
+  /** Faults with a window (a `for`): the herd is the reconnect after it ends. */
+  static final Set<String> WINDOWED = Set.of("server_down", "blackhole", "stall", "reject_handshake", "slow_handshake", "delay", "throttle", "drop", "reorder", "idle_timeout");
 
   public record Min(Duration min) {}
 
@@ -84,10 +89,22 @@ public final class Herd implements Expectation {
           .orElseGet(() -> Verdict.undecided(judging.runOver(), "fault " + fault + " never acted" + (judging.runOver() ? "" : " yet"), List.of()));
     }
     Event anchor = faultEvents.get(0);
+    String name = ((EventBody.Fault) anchor.body()).name();
     String after = "after fault " + fault + " at " + Say.s(anchor.t());
+    if (WINDOWED.contains(name)) {
+      // the reconnect after recovery, not a retry during the outage: anchor where the window ends
+      Optional<Event> stopped = faultEvents.stream().filter(e -> ((EventBody.Fault) e.body()).action().equals("stopped")).findFirst();
+      if (stopped.isEmpty()) {
+        return Verdict.undecided(judging.runOver(), "fault " + fault + " (" + name + ") started at " + Say.s(anchor.t()) + " and its window "
+            + (judging.runOver() ? "never ended before the run did" : "has not ended yet") + ": the herd is judged from its end", List.of(anchor.seq()));
+      }
+      anchor = stopped.get();
+      after = "after fault " + fault + " (" + name + ") ended at " + Say.s(anchor.t());
+    }
+    final Event from0 = anchor;
 
     // peak: all attempts after the anchor, any 1 s
-    List<Story.Attempt> all = st.attempts().stream().filter(a -> a.seq() > anchor.seq()).toList();
+    List<Story.Attempt> all = st.attempts().stream().filter(a -> a.seq() > from0.seq()).toList();
     int peak = 0;
     int peakFrom = 0;
     int peakTo = -1;
@@ -124,7 +141,7 @@ public final class Herd implements Expectation {
       if (env.isPresent()) {
         return env.get();
       }
-      Optional<Event> exit = st.exited(c).filter(e -> e.seq() > anchor.seq());
+      Optional<Event> exit = st.exited(c).filter(e -> e.seq() > from0.seq());
       if (exit.isPresent()) {
         return Verdict.fail("expected every client to attempt again " + after + "; " + st.label(c) + " " + Story.describeExit(exit.get()) + " first",
             List.of(anchor.seq(), exit.get().seq()));

@@ -113,4 +113,32 @@ class DeliveredTest {
     Expect.judge(DELIVERED, tl.judging(10, true)).undecided().isFinal()
         .sentence("no message of client_seq (/n of {\"type\":\"tick\"} to server) was seen");
   }
+
+  @Test
+  void aClientThatStopsSendingAfterAnOutageFailsThoughNothingBetweenFirstAndLastIsMissing() {
+    TimelineBuilder tl = timeline().declare("client_seq", "server", "{type: tick}", "/n");
+    tl.at(0.1).attempt().open();
+    for (int n = 1; n <= 4; n++) {
+      tl.at(n).toServer("{\"type\":\"tick\",\"n\":" + n + "}");
+    }
+    long last = tl.seq();
+    tl.at(4.5).fault("outage", "blackhole", "started").at(5.2).abortByProxy("fin", "outage");
+    long cut = tl.seq();
+    tl.at(6).attempt().open(); // it comes back, but never sends again
+    Expect.judge("delivered: {seq: client_seq}", tl.judging(12, true)).fails().evidence(last, cut)
+        .sentence("client 1 sent nothing above 4 after fault outage ended at 5.2 s (it had ended client 1, link 1 with abort (fin) by proxy"
+            + " (fault outage) at 5.2 s): its sequence never continued after the outage");
+
+    tl.at(7).toServer("{\"type\":\"tick\",\"n\":5}");
+    Expect.judge("delivered: {seq: client_seq}", tl.judging(12, true)).passes();
+  }
+
+  @Test
+  void theSequenceMustContinueAfterTheFaultsWindowEndsNotDuringIt() {
+    TimelineBuilder tl = timeline().declare("client_seq", "server", "{type: tick}", "/n");
+    tl.at(0.1).attempt().open().at(1).toServer("{\"type\":\"tick\",\"n\":1}");
+    tl.at(2).abortByProxy("reset", "down");
+    tl.at(2.5).resetAttempt("down").at(3).listenerFault("down", "server_down", "stopped");
+    Expect.judge("delivered: {seq: client_seq}", tl.judging(12, true)).fails().says("after fault down ended at 3 s");
+  }
 }

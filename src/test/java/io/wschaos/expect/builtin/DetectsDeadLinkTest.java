@@ -51,4 +51,20 @@ class DetectsDeadLinkTest {
     Expect.judge("detects_dead_link: {within: 10s, fault: other}", blackholed().judging(20, true)).undecided()
         .sentence("no blackhole of fault other ever started on a link");
   }
+
+  @Test
+  void theProxysOwnAbortIsNotTheClientNoticingAReconnectAfterItDoesNotCount() {
+    TimelineBuilder tl = blackholed();
+    tl.at(11).abortByProxy("fin", "hole").at(11.3).attempt().open(); // then: abort after 6 s; a client with no heartbeat merely reconnects
+    Expect.judge(WITHIN_10S, tl.judging(20, true)).fails().isFinal().cites(3)
+        .says("the proxy itself ended the link first (abort (fin) by proxy (fault hole) at 11 s, 6 s later), and the client had not noticed by then");
+
+    TimelineBuilder idle = blackholed();
+    idle.at(9).closeByProxy(1001, "proxy.idle_timeout").at(9.1).closeByClient(1001);
+    Expect.judge(WITHIN_10S, idle.judging(20, true)).fails().says("close 1001 by proxy (fault proxy.idle_timeout) at 9 s");
+
+    TimelineBuilder first = blackholed();
+    first.at(8).closeByClient(4000).at(11).abortByProxy("fin", "hole");
+    Expect.judge(WITHIN_10S, first.judging(20, true)).passes().says("it closed it 3 s after");
+  }
 }

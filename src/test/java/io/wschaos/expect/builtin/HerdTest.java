@@ -91,4 +91,26 @@ class HerdTest {
     assertEquals(2, Herd.percentile(eleven, 0.10));
     assertEquals(10, Herd.percentile(eleven, 0.90));
   }
+
+  @Test
+  void aFaultWithAWindowAnchorsWhereItEndsNotOnTheRetriesDuringTheOutage() {
+    TimelineBuilder tl = timeline().instances(10);
+    for (int c = 1; c <= 10; c++) {
+      tl.client(c).at(1 + c * 0.01).attempt().open();
+    }
+    tl.at(5).listenerFault("down", "server_down", "started");
+    for (int c = 1; c <= 10; c++) {
+      tl.link(c).abortByProxy("reset", "down");
+    }
+    for (int c = 1; c <= 10; c++) {
+      tl.client(c).at(5.5 + c * 0.001).resetAttempt("down"); // every client retries in lockstep during the outage
+    }
+    String herd = "herd: {after: {fault: down}, spread: {min: 2s}}";
+    Expect.judge(herd, tl.running(7)).undecided().isOpen().says("fault down (server_down) started at 5 s and its window has not ended yet");
+    tl.at(8).listenerFault("down", "server_down", "stopped");
+    for (int c = 1; c <= 10; c++) {
+      tl.client(c).at(8 + c * 0.5).attempt().open(); // after recovery they spread over 5 s
+    }
+    Expect.judge(herd, tl.judging(20, true)).passes().says("after fault down (server_down) ended at 8 s, the 10 clients' first attempts spread over 4 s");
+  }
 }

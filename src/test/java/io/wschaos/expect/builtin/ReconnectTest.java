@@ -134,4 +134,18 @@ class ReconnectTest {
     tl.client(1).at(3.5).attempt().open(); // client 1 is back; client 2 is not
     Expect.judge(AFTER_1001, tl.running(7)).fails().evidence(close2).says("(client 2, link 2); none came by 7 s");
   }
+
+  @Test
+  void aCloseHeldBehindDelayedMessagesIsTimedFromItsWriteAndASlowBootShiftsNothing() {
+    TimelineBuilder tl = io.wschaos.expect.TimelineBuilder.timeline();
+    tl.at(6.0).header(); // the server took 6 s to be ready: scenario time starts here
+    tl.at(6.1).attempt().open().at(7.0).fault("slow", "delay", "started");
+    tl.at(8.0).closeByServerHeld(1001); // read at 2 s, held by the delay
+    String entry = "reconnect: {after: {close: 1001}, within: 1s}";
+    Expect.judge(entry, tl.running(9.5)).undecided().isOpen().says("no close 1001 ever reached the client");
+    tl.at(10.0).closeWritten().at(10.5).attempt().open(); // written at 4 s, the client is back 0.5 s later
+    Expect.judge(entry, tl.judging(12, true)).passes()
+        .says("the slowest came 0.5 s after close 1001 by server at 4 s (client 1, link 1)");
+    Expect.judge("events: {kind: attempt, within: [4s, 5s], count: 1}", tl.judging(12, true)).passes();
+  }
 }
