@@ -10,9 +10,12 @@ import io.wschaos.fault.builtin.BuiltinFaults;
 import io.wschaos.journal.RunJournal;
 import io.wschaos.journal.SuiteJournal;
 import io.wschaos.journal.VerdictEntry;
+import io.wschaos.report.HtmlReport;
+import io.wschaos.report.JsonlReport;
 import io.wschaos.scenario.ClientSpec;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.scenario.ScenarioLoader;
+import io.wschaos.timeline.Redactor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +49,8 @@ class MutantZooTest {
   static final Path CLIENTS = Path.of("examples/clients");
   static final Path TABLE = CLIENTS.resolve("mutants/expected.txt");
   static final Path DOC = Path.of("docs/example-suite.md");
+  /** Each run's timeline and HTML view, per client, for the evidence behind a verdict the test disputes. */
+  static final Path REPORTS = Path.of("target/mutant-zoo");
   /** Three runs side by side: the runs are short and mostly waiting; the herd's ten processes run once. */
   static final int PARALLEL = 3;
 
@@ -84,7 +89,13 @@ class MutantZooTest {
       zoo = runner.run(runs, 1, new SuiteRunner.Listener() {});
     }
     millis = (System.nanoTime() - t0) / 1_000_000;
-    System.out.println("mutant zoo: " + rows.size() + " runs in " + millis + " ms");
+    System.out.println("mutant zoo: " + rows.size() + " runs in " + millis + " ms; timelines in " + REPORTS);
+    for (int i = 0; i < rows.size(); i++) {
+      SuiteJournal one = new SuiteJournal(zoo.started(), zoo.ended(), 1, List.of(zoo.runs().get(i)));
+      Path dir = REPORTS.resolve(rows.get(i).client().replace(".js", ""));
+      JsonlReport.write(one, dir, Redactor.ON);
+      HtmlReport.write(one, dir, Redactor.ON);
+    }
   }
 
   /** What {@code wschaos run --client CMD} does to one scenario: its instances and env stay. */
@@ -153,7 +164,8 @@ class MutantZooTest {
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       RunJournal j = zoo.runs().get(i);
-      String where = r.client() + " in " + r.scenario() + " (" + TABLE + ":" + r.line() + ")";
+      String where = r.client() + " in " + r.scenario() + " (" + TABLE + ":" + r.line() + "; timeline "
+          + REPORTS.resolve(r.client().replace(".js", "")).resolve(r.scenario() + ".jsonl") + ")";
       if (j.environmentError() != null || j.verdicts().isEmpty()) {
         wrong.add(where + ": " + describe(j));
         continue;
