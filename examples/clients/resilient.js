@@ -38,7 +38,7 @@ const FLAWS = {
   'hot-loop': 'retries at once, no delay at all',
   'gives-up': 'stops retrying after 3 failed attempts in a row',
   'retry-fatal': 'reconnects after a fatal 4xxx close like after any other',
-  'retry-fatal-late': 'reconnects 3.8 s after a fatal 4xxx close',
+  'retry-fatal-late': 'reconnects 3.5 s after a fatal 4xxx close',
   'drop-offline': 'drops the ticks it makes while disconnected instead of buffering them',
   'ack-some': 'never acks a seq divisible by 5',
   'one-never-acks': 'instance 2 (WSCHAOS_INSTANCE) never acks',
@@ -191,8 +191,8 @@ function connect() {
     if (code === 4001) {
       if (!flaw('stale-token')) token = null; // expired: refresh before reconnecting
     } else if (code >= 4000 && code <= 4999 && flaw('retry-fatal-late')) {
-      log('fatal close ' + code + ': retrying anyway in 3.8 s');
-      reconnectTimer = setTimeout(() => { reconnectTimer = null; connect(); }, 3800);
+      log('fatal close ' + code + ': retrying anyway in 3.5 s');
+      reconnectTimer = setTimeout(() => { reconnectTimer = null; connect(); }, 3500);
       return;
     } else if (code >= 4000 && code <= 4999 && !flaw('retry-fatal')) {
       fatal = true;
