@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * POST   /api/reset              remove every fault
  * GET    /api/timeline?since=N   the events after seq N, as JSON Lines
  * GET    /api/events             the live event stream, as Server-Sent Events
+ * POST   /api/ui-link           a new one-time URL of the live UI (with a token)
  * GET    /ui                     the live timeline page, once {@link #enableUi} was called ({@code --ui})
  * </pre>
  *
@@ -58,6 +60,7 @@ public final class ControlApi {
   private final TimelineRoutes timeline;
   private volatile HttpServer server;
   private volatile String uiPage;
+  private final UiSessions sessions = new UiSessions();
 
   private ControlApi(Vertx vertx, ProxyServer proxy, ApiOptions options, FaultEntryParser parser) {
     this.vertx = vertx;
@@ -90,21 +93,58 @@ public final class ControlApi {
 
   private Router router() {
     Router r = Router.router(vertx);
-    r.route().handler(new RequestGuard(options.host(), options.token()));
+    r.route().handler(new RequestGuard(options.host(), options.token(), sessions));
     r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-    r.get("/api/links").handler(this::links);
-    r.get("/api/faults").handler(faults::list);
-    r.post("/api/faults").handler(faults::add);
-    r.delete("/api/faults/:id").handler(faults::remove);
-    r.post("/api/reset").handler(faults::reset);
-    r.get("/api/timeline").handler(timeline::since);
-    r.get("/api/events").handler(timeline::events);
-    r.get("/ui").handler(this::ui);
+    Allow allow = new Allow();
+    allow.add(r, HttpMethod.GET, "/api/links").handler(this::links);
+    allow.add(r, HttpMethod.GET, "/api/faults").handler(faults::list);
+    // The body's type is checked on the routes that take one, so a wrong method is 405 first.
+    allow.add(r, HttpMethod.POST, "/api/faults").handler(RequestGuard::jsonBody).handler(faults::add);
+    allow.add(r, HttpMethod.DELETE, "/api/faults/:id").handler(faults::remove);
+    allow.add(r, HttpMethod.POST, "/api/reset").handler(RequestGuard::jsonBody).handler(faults::reset);
+    allow.add(r, HttpMethod.GET, "/api/timeline").handler(timeline::since);
+    allow.add(r, HttpMethod.GET, "/api/events").handler(timeline::events);
+    allow.add(r, HttpMethod.POST, "/api/ui-link").handler(RequestGuard::jsonBody).handler(this::uiLink);
+    allow.add(r, HttpMethod.GET, "/ui").handler(this::ui);
     r.route().failureHandler(ControlApi::failure);
     r.errorHandler(404, ctx -> new ApiError(404, "no such call: " + ctx.request().method() + " " + ctx.request().path() + " (see docs/api.md)").send(ctx.response()));
-    r.errorHandler(405, ctx -> new ApiError(405, ctx.request().method() + " is not allowed on " + ctx.request().path()).send(ctx.response()));
+    r.errorHandler(405, ctx -> {
+      String methods = allow.of(ctx.request().path());
+      if (methods != null) {
+        ctx.response().putHeader("Allow", methods);
+      }
+      new ApiError(405, ctx.request().method() + " is not allowed on " + ctx.request().path()
+          + (methods == null ? "" : " (allowed: " + methods + ")")).send(ctx.response());
+    });
     r.errorHandler(413, ctx -> new ApiError(413, "the body is larger than " + MAX_BODY + " bytes").send(ctx.response()));
     return r;
+  }
+
+  /** The methods of each route's path, for the {@code Allow} header a 405 must carry (RFC 9110 §15.5.6). */
+  private static final class Allow {
+    private final Map<java.util.regex.Pattern, java.util.Set<String>> methods = new java.util.LinkedHashMap<>();
+
+    io.vertx.ext.web.Route add(Router r, HttpMethod method, String path) {
+      java.util.regex.Pattern p = java.util.regex.Pattern.compile(path.replaceAll(":[a-z]+", "[^/]+"));
+      methods.entrySet().stream().filter(e -> e.getKey().pattern().equals(p.pattern())).findFirst()
+          .map(Map.Entry::getValue)
+          .orElseGet(() -> {
+            java.util.Set<String> set = new java.util.LinkedHashSet<>();
+            methods.put(p, set);
+            return set;
+          })
+          .add(method.name());
+      return r.route(method, path);
+    }
+
+    String of(String path) {
+      for (Map.Entry<java.util.regex.Pattern, java.util.Set<String>> e : methods.entrySet()) {
+        if (e.getKey().matcher(path).matches()) {
+          return String.join(", ", e.getValue());
+        }
+      }
+      return null;
+    }
   }
 
   private static void failure(RoutingContext ctx) {
@@ -116,10 +156,11 @@ public final class ControlApi {
     } else if (t == null) {
       new ApiError(ctx.statusCode(), "request failed").send(ctx.response());
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      new ApiError(ctx.statusCode(), t.getMessage() == null ? t.toString() : t.getMessage()).send(ctx.response()); // Vert.x refused the request itself
+      new ApiError(ctx.statusCode(), io.wschaos.spec.Failures.describe(t)).send(ctx.response()); // Vert.x refused the request itself
     } else {
-      log.warn("control API: {} {} failed", ctx.request().method(), ctx.request().path(), t);
-      new ApiError(500, "internal error: " + t).send(ctx.response());
+      log.warn("control API: {} {} failed: {}", ctx.request().method(), ctx.request().path(), io.wschaos.spec.Failures.describe(t));
+      log.debug("control API failure", t);
+      new ApiError(500, "internal error: " + io.wschaos.spec.Failures.describe(t)).send(ctx.response());
     }
   }
 
@@ -175,6 +216,23 @@ public final class ControlApi {
       new ApiError(404, "the live UI is off: start the proxy with --ui").send(ctx.response());
       return;
     }
+    String code = ctx.request().getParam("code");
+    if (code != null && options.token() != null) {
+      String session = sessions.exchange(code);
+      if (session == null) {
+        new ApiError(401, "this UI link was used already or is not one the proxy printed; "
+            + "get a new one with POST /api/ui-link (docs/api.md)").send(ctx.response());
+        return;
+      }
+      // Off the address bar and out of the history at once: the code is spent anyway.
+      ctx.response()
+          .setStatusCode(303)
+          .putHeader("Location", "/ui")
+          .putHeader("Set-Cookie", UiSessions.setCookie(session))
+          .putHeader("Cache-Control", "no-store")
+          .end();
+      return;
+    }
     ctx.response()
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
@@ -182,9 +240,24 @@ public final class ControlApi {
         .end(page);
   }
 
-  /** The UI's URL, e.g. {@code http://127.0.0.1:8474/ui}. */
+  /**
+   * The UI's URL, e.g. {@code http://127.0.0.1:8474/ui}; with a token, each call gives a URL with a
+   * fresh one-time code ({@code /ui?code=…}) that opens the UI in one browser.
+   */
   public String uiUrl() {
-    return url().substring(0, url().length() - "/api".length()) + "/ui";
+    String base = url().substring(0, url().length() - "/api".length()) + "/ui";
+    return options.token() == null ? base : base + "?code=" + sessions.newCode();
+  }
+
+  /** {@code POST /api/ui-link}: a new one-time UI URL, for another browser (needs the token, like every call). */
+  private void uiLink(RoutingContext ctx) {
+    if (uiPage == null) {
+      new ApiError(404, "the live UI is off: start the proxy with --ui").send(ctx.response());
+      return;
+    }
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("url", uiUrl());
+    Json.send(ctx.response(), 200, o);
   }
 
   /** The bound port (useful with port 0). */

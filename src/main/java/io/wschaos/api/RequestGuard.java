@@ -21,19 +21,25 @@ import java.util.Set;
  *       sends its own domain as the Host;
  *   <li>an {@code Origin}, when a browser sends one, names this machine the same way, else 403: a page
  *       elsewhere may not drive the proxy through the user's browser;
- *   <li>with a token, {@code Authorization: Bearer <token>}, else 401;
- *   <li>a POST carries {@code Content-Type: application/json}, else 415: no HTML form or "simple"
- *       cross-site request can do that without a CORS preflight, which this API never grants.
+ *   <li>with a token, {@code Authorization: Bearer <token>} or the live UI's session cookie
+ *       ({@link UiSessions}), else 401.
  * </ol>
+ *
+ * <p>Exactly one {@code Host}, else 400 (RFC 9112 §3.2), in HTTP/1.0 too. After routing, so that a
+ * wrong method is 405 first, {@link #jsonBody} asks a POST for {@code Content-Type:
+ * application/json}, else 415: no HTML form or "simple" cross-site request can do that without a
+ * CORS preflight, which this API never grants.
  */
 final class RequestGuard implements Handler<RoutingContext> {
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
 
   private final Set<String> hosts;
   private final byte[] token;
+  private final UiSessions sessions;
 
   /** @param bindHost the address the API listens on; accepted as a Host too unless it is a wildcard */
-  RequestGuard(String bindHost, String token) {
+  RequestGuard(String bindHost, String token, UiSessions sessions) {
+    this.sessions = sessions;
     String bound = bracket(bindHost.toLowerCase(Locale.ROOT));
     boolean wildcard = bound.equals("0.0.0.0") || bound.equals("[::]") || bound.equals("[0:0:0:0:0:0:0:0]");
     this.hosts = wildcard || LOOPBACK.contains(bound) ? LOOPBACK : Set.of("localhost", "127.0.0.1", "[::1]", bound);
@@ -52,8 +58,15 @@ final class RequestGuard implements Handler<RoutingContext> {
   }
 
   private void check(HttpServerRequest req) {
-    String host = req.getHeader(HttpHeaders.HOST);
-    if (host == null || !hosts.contains(hostName(host))) {
+    java.util.List<String> hostHeaders = req.headers().getAll(HttpHeaders.HOST);
+    if (hostHeaders.isEmpty()) {
+      throw new ApiError(400, "a Host header is required (naming this machine: " + String.join(", ", hosts) + ")");
+    }
+    if (hostHeaders.size() > 1) {
+      throw new ApiError(400, "more than one Host header");
+    }
+    String host = hostHeaders.get(0);
+    if (!hosts.contains(hostName(host))) {
       throw new ApiError(
           403,
           "the Host header must name this machine (" + String.join(", ", hosts) + "), got " + quote(host)
@@ -63,15 +76,25 @@ final class RequestGuard implements Handler<RoutingContext> {
     if (origin != null && !hosts.contains(originHost(origin))) {
       throw new ApiError(403, "cross-origin requests are refused (Origin " + quote(origin) + ")");
     }
-    if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION)) && !streamToken(req)) {
+    if (token != null && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION)) && !streamToken(req)
+        && !sessions.valid(req.getHeader(HttpHeaders.COOKIE)) && !uiCode(req)) {
       throw new ApiError(401, "this API needs 'Authorization: Bearer <token>' (the proxy was started with --api-token)");
     }
-    if (req.method() == HttpMethod.POST || req.method() == HttpMethod.PUT || req.method() == HttpMethod.PATCH) {
-      String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
-      if (!isJson(type)) {
-        throw new ApiError(415, "request bodies must be application/json, got " + (type == null ? "no Content-Type" : quote(type)));
-      }
+  }
+
+  /** A route's handler before one that reads a JSON body: 415 unless the request says application/json. */
+  static void jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (!isJson(type)) {
+      new ApiError(415, "request bodies must be application/json, got " + (type == null ? "no Content-Type" : quote(type))).send(ctx.response());
+      return;
     }
+    ctx.next();
+  }
+
+  /** {@code GET /ui?code=…}: the UI's handler spends the code (or answers 401 itself). */
+  private static boolean uiCode(HttpServerRequest req) {
+    return req.method() == HttpMethod.GET && "/ui".equals(req.path()) && req.getParam("code") != null;
   }
 
   /**

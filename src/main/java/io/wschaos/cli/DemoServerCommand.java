@@ -47,13 +47,26 @@ final class DemoServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, e.getMessage());
     }
+    if (state != null) {
+      OutputPaths.file("--state", state);
+      java.nio.file.Path dir = state.toAbsolutePath().getParent();
+      try {
+        java.nio.file.Files.createDirectories(dir);
+      } catch (java.io.IOException e) {
+        throw new CommandFailure(ExitCode.BAD_INPUT, "--state " + state + ": " + OutputPaths.reason(e), e);
+      }
+    }
     Vertx vertx = Vertx.vertx();
     FeedServer server;
     try {
       server = FeedServer.start(vertx, options).await();
     } catch (Exception e) {
       vertx.close();
-      throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot start the feed server on " + host + ":" + port + ": " + e.getMessage(), e);
+      String why = io.wschaos.spec.Failures.describe(e);
+      if (why.startsWith("state file ")) {
+        throw new CommandFailure(ExitCode.BAD_INPUT, "--state: " + why, e); // its content is bad input too
+      }
+      throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot start the feed server on " + host + ":" + port + ": " + io.wschaos.spec.Failures.describe(e), e);
     }
     System.out.printf("wschaos demo-server: feed on ws://%s:%d/ (tokens: http://%s:%d/token)%n", host, server.port(), host, server.port());
     CountDownLatch stopped = new CountDownLatch(1);

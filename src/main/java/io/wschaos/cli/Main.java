@@ -29,7 +29,7 @@ public final class Main {
             }
             return failure.exitCode().code();
           }
-          cmd.getErr().println("wschaos: " + ex);
+          cmd.getErr().println("wschaos: " + io.wschaos.spec.Failures.describe(ex));
           if (verbose) {
             ex.printStackTrace(cmd.getErr());
           } else {

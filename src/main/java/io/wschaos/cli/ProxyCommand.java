@@ -60,6 +60,10 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Largest frame accepted on either leg (default: ${DEFAULT-VALUE}); bigger ones are refused with 1009.")
   int maxFrame;
 
+  @Option(names = "--upstream-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How long the server may take to answer the upgrade before the client gets 504 (default: ${DEFAULT-VALUE}).")
+  java.time.Duration upstreamTimeout;
+
   @Option(names = "--fault", paramLabel = "ENTRY",
       description = "A fault to start with, one entry of the scenario schema in YAML or JSON, e.g. '{delay: {to: client, by: 200ms}}' (repeatable; docs/faults.md).")
   java.util.List<String> faults = new java.util.ArrayList<>();
@@ -85,7 +89,8 @@ final class ProxyCommand implements Callable<Integer> {
     }
     ProxyOptions options;
     try {
-      options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed);
+      options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed)
+          .withUpstreamTimeout(upstreamTimeout);
       if (eventLoops != null) {
         options = options.withEventLoops(eventLoops);
       }
@@ -101,6 +106,9 @@ final class ProxyCommand implements Callable<Integer> {
     java.util.List<io.wschaos.fault.FaultSpec> initialFaults = parseFaults();
     if (!"native".equals(transport) && !"nio".equals(transport)) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--transport: '" + transport + "' is not native or nio");
+    }
+    if (timelineFile != null) {
+      OutputPaths.file("--timeline", timelineFile);
     }
     Timeline.Options timelineOptions = Timeline.Options.defaults().withRedact(!noRedact);
     Timeline timeline;
@@ -145,7 +153,7 @@ final class ProxyCommand implements Callable<Integer> {
     if (control != null) {
       System.out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
       if (ui) {
-        System.out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? "#token=<the API token>" : "");
+        System.out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? " (opens the UI once, in one browser)" : "");
       }
     }
     if (timelineFile != null) {
@@ -188,7 +196,9 @@ final class ProxyCommand implements Callable<Integer> {
       } catch (io.wschaos.spec.SpecException e) {
         e.problems().forEach(pr -> problems.add(pr.toString()));
       } catch (java.io.IOException e) {
-        problems.add("--fault[" + (i + 1) + "]: not YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        // located as in a scenario file, the argument being the "file": --fault[2]:1:22: YAML syntax error: …
+        io.wschaos.scenario.ScenarioError located = io.wschaos.scenario.ScenarioError.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
+        problems.add(located != null ? located.toString() : "--fault[" + (i + 1) + "]: not YAML or JSON: " + io.wschaos.spec.Failures.describe(e));
       }
     }
     if (!problems.isEmpty()) {
@@ -201,7 +211,7 @@ final class ProxyCommand implements Callable<Integer> {
     if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
       return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": address already in use", e);
     }
-    return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": " + e.getMessage(), e);
+    return new CommandFailure(ExitCode.ENVIRONMENT, "cannot listen on " + where + ": " + io.wschaos.spec.Failures.describe(e), e);
   }
 
   /** The API's options from --api and --api-token (or WSCHAOS_API_TOKEN); null for --api off. */

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "0:every expectation passed",
       "1:an expectation failed (or stayed undecided)",
       "2:bad input: a scenario file or a flag; nothing ran",
-      "3:the environment failed: port in use, server never ready, client exited before connecting"
+      "3:the environment failed: port in use, server never ready, client never connected (exited or never tried)"
     })
 final class RunCommand implements Callable<Integer> {
   /** How scenario files are read: the YAML loader with the builtin catalogues. Tests set their own. */
@@ -108,6 +108,12 @@ final class RunCommand implements Callable<Integer> {
     if (client != null && client.isBlank()) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--client: give a command, or 'external'");
     }
+    if (junit != null) {
+      OutputPaths.file("--junit", junit);
+    }
+    if (report != null) {
+      OutputPaths.dir("--report", report);
+    }
   }
 
   private List<Scenario> load() {
@@ -172,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
       try {
         JUnitReport.write(suite, junit);
       } catch (IOException e) {
-        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --junit " + junit + ": " + e.getMessage(), e);
+        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --junit " + junit + ": " + OutputPaths.reason(e), e);
       }
     }
     if (report != null) {
@@ -180,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
         JsonlReport.write(suite, report, Redactor.ON);
         HtmlReport.write(suite, report, Redactor.ON);
       } catch (IOException e) {
-        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --report " + report + ": " + e.getMessage(), e);
+        throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot write --report " + report + ": " + OutputPaths.reason(e), e);
       }
     }
   }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start the feed server and a proxy, run a short client session through it, print the timeline, exit.")
 final class TourCommand implements Callable<Integer> {
-  @Option(names = "--messages", defaultValue = "5", description = "Data messages the client reads and acks (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--messages", defaultValue = "5", description = "Data messages the client reads and acks, 1-100 (default: ${DEFAULT-VALUE}).")
   int messages;
 
   // Held in fields: Vert.x 5 disposes of unreachable clients.
@@ -39,6 +39,10 @@ final class TourCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The feed sends 20 a second and the session waits 10 s: more than 100 could never all come.
+    if (messages < 1 || messages > 100) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--messages: " + messages + " is not between 1 and 100");
+    }
     Vertx vertx = Vertx.vertx();
     try (Timeline timeline = new Timeline(Level.PREVIEW)) {
       FeedServer feed = FeedServer.start(vertx, FeedServer.Options.defaults().withPort(0).withRate(20)).await();

@@ -69,7 +69,8 @@ final class FeedConnection {
     this.cursor = firstSeq;
     this.resendAfterMs = resendAfterMs;
     this.onClosed = onClosed;
-    ws.textMessageHandler(this::onText);
+    TextMessages text = new TextMessages(this::onText, why -> closeWith((short) 1007, why));
+    ws.frameHandler(text::onFrame);
     ws.binaryMessageHandler(this::onBinary);
     ws.drainHandler(v -> onDrain());
     ws.closeHandler(v -> onClose());

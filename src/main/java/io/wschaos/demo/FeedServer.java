@@ -396,7 +396,8 @@ public final class FeedServer {
         c.pump();
       }
       if (stateFile != null && log.nextSeq() + reserveBlock() / 2 >= reservedUpTo) {
-        reserve();
+        // At start a failed save fails start() (one line from the caller); later it is only logged.
+        reserve().onFailure(t -> LOG.warn("could not save feed state to {}: {}", stateFile.path(), t.getMessage()));
       }
     }
     scheduleProduce();
@@ -410,9 +411,7 @@ public final class FeedServer {
    */
   private Future<Void> reserve() {
     reservedUpTo = log.nextSeq() + reserveBlock();
-    return stateFile
-        .save(new StateFile.State(reservedUpTo, tokenKey))
-        .onFailure(t -> LOG.warn("could not save feed state to {}: {}", stateFile.path(), t.toString()));
+    return stateFile.save(new StateFile.State(reservedUpTo, tokenKey));
   }
 
   /** Two seconds' worth of messages, at least 16. */

@@ -89,8 +89,7 @@ final class HandshakeRelay {
             .setHost(o.upstream().getHost())
             .setPort(o.upstreamPort())
             .setSsl(o.upstreamTls())
-            .setURI(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()))
-            .setTimeout(o.upstreamTimeout().toMillis() + 5_000); // our own timer answers 504 first
+            .setURI(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()));
     String connection = req.getHeader("Connection");
     for (Map.Entry<String, String> h : req.headers()) {
       if (HeaderPolicy.forwards(h.getKey(), connection)) {
@@ -102,6 +101,9 @@ final class HandshakeRelay {
       co.addSubProtocol(p);
     }
 
+    // Vert.x's own handshake timer closes the upstream socket; ours answers the client. Both run
+    // out together, so a hung upstream costs one socket for the timeout and no longer.
+    co.setTimeout(o.upstreamTimeout().toMillis());
     boolean[] answered = new boolean[1];
     long timer =
         proxy
@@ -111,9 +113,21 @@ final class HandshakeRelay {
                 id -> {
                   if (!answered[0]) {
                     answered[0] = true;
-                    reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out");
+                    reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out after " + seconds(o));
                   }
                 });
+    // A client that leaves while the proxy waits for the upstream ends its attempt there and then.
+    req.response()
+        .closeHandler(
+            v -> {
+              if (!answered[0]) {
+                answered[0] = true;
+                proxy.vertx().cancelTimer(timer);
+                clientLeg.releaseHeld();
+                proxy.timeline().record(linkId, clientNo, new EventBody.Abort(io.wschaos.frame.Leg.CLIENT, "client", "fin", null, "left during the handshake"));
+              }
+            });
+    long started = System.nanoTime();
     client
         .connect(co)
         .onComplete(
@@ -121,7 +135,7 @@ final class HandshakeRelay {
               proxy.vertx().cancelTimer(timer);
               if (answered[0]) {
                 if (ar.succeeded()) {
-                  ar.result().close();
+                  NettyAccess.of(ar.result()).close(); // no close handshake: nobody is on the other side
                 }
                 return;
               }
@@ -130,10 +144,17 @@ final class HandshakeRelay {
                 upgrade(req, clientLeg, ar.result(), linkId, clientNo);
               } else if (ar.cause() instanceof UpgradeRejectedException rej) {
                 relayRejection(req, clientLeg, rej, linkId, clientNo);
+              } else if (System.nanoTime() - started >= o.upstreamTimeout().toNanos()) {
+                reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out after " + seconds(o));
               } else {
                 reject(req, clientLeg, linkId, clientNo, 502, "upstream unreachable: " + ar.cause().getMessage());
               }
             });
+  }
+
+  private static String seconds(ProxyOptions o) {
+    long ms = o.upstreamTimeout().toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 
   private void upgrade(HttpServerRequest req, LegHandler clientLeg, WebSocket up, int linkId, int clientNo) {

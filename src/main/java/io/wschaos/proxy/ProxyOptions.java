@@ -43,6 +43,9 @@ public record ProxyOptions(
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("max frame size must be positive");
     }
+    if (upstreamTimeout == null || upstreamTimeout.isNegative() || upstreamTimeout.isZero()) {
+      throw new IllegalArgumentException("the upstream timeout must be positive, got " + upstreamTimeout);
+    }
     if (eventLoops < 1) {
       throw new IllegalArgumentException("at least one event loop, got " + eventLoops);
     }

@@ -61,7 +61,7 @@ final class BuiltinUpstream implements Upstream, ServerControl {
     try {
       s = FeedServer.start(vertx, o).await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new EnvironmentException("the builtin feed server did not start: " + e.getMessage(), e);
+      throw new EnvironmentException("the builtin feed server did not start: " + io.wschaos.spec.Failures.describe(e), e);
     }
     BuiltinUpstream up = new BuiltinUpstream(vertx, timeline, o, failed, s);
     timeline.record(0, 0, new EventBody.ServerProcess("started", null, null, "builtin feed on " + Ports.HOST + ":" + up.port));
@@ -132,7 +132,7 @@ final class BuiltinUpstream implements Upstream, ServerControl {
     } catch (Exception e) {
       synchronized (this) {
         if (!stopped) {
-          failed.accept("the builtin feed server did not start again on port " + port + " after restart_server: " + e.getMessage());
+          failed.accept("the builtin feed server did not start again on port " + port + " after restart_server: " + io.wschaos.spec.Failures.describe(e));
         }
       }
       return;

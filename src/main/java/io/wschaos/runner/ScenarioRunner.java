@@ -18,6 +18,7 @@ import io.wschaos.scenario.Messages;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.scenario.ServerSpec;
 import io.wschaos.spec.Durations;
+import io.wschaos.spec.Failures;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
@@ -159,7 +160,7 @@ public final class ScenarioRunner {
     // What environmentProblem() needs, kept up to date by pull().
     private final Set<Integer> attempted = new java.util.HashSet<>();
     private final Map<Integer, Event> exits = new LinkedHashMap<>();
-    private final Map<Integer, String> lastOutput = new java.util.HashMap<>();
+    private final Map<Integer, ClientOutput> output = new java.util.HashMap<>();
     private volatile String asyncError;
     private volatile boolean cancelled;
     private String error;
@@ -200,7 +201,7 @@ public final class ScenarioRunner {
       } catch (EnvironmentException e) {
         error = e.getMessage();
       } catch (RuntimeException e) {
-        error = "internal error: " + e;
+        error = "internal error: " + Failures.describe(e);
       } finally {
         teardown();
       }
@@ -250,13 +251,16 @@ public final class ScenarioRunner {
       ProxyOptions o;
       try {
         o = ProxyOptions.of(upstreamUri).withSeed(scenario.seed()).withInstances(instances);
+        if (scenario.proxy() != null && scenario.proxy().upstreamTimeout() != null) {
+          o = o.withUpstreamTimeout(scenario.proxy().upstreamTimeout());
+        }
       } catch (IllegalArgumentException e) {
         throw new EnvironmentException("server: " + e.getMessage(), e);
       }
       try {
         return ProxyServer.start(vertx, o, timeline).await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new EnvironmentException("the proxy could not listen on " + o.listenHost() + ": " + e.getMessage(), e);
+        throw new EnvironmentException("the proxy could not listen on " + o.listenHost() + ": " + Failures.describe(e), e);
       }
     }
 
@@ -331,8 +335,10 @@ public final class ScenarioRunner {
           throw new EnvironmentException(problem);
         }
         // Not while a fault still holds messages or a close toward the client: what is held can
-        // still open an anchor (a close the client has not got yet is no end yet).
-        if (judge(false) && !Story.of(lastJudging).holding()) {
+        // still open an anchor (a close the client has not got yet is no end yet). And a verdict can
+        // turn final on a client's exit before the grace that decides "exited before any attempt" is
+        // over; the environment error must still win, so wait the grace out.
+        if (judge(false) && !Story.of(lastJudging).holding() && !exitBeforeAttemptPending()) {
           endedEarly = timeline.now() < deadline;
           return;
         }
@@ -362,7 +368,7 @@ public final class ScenarioRunner {
           if ("exited".equals(c.action()) && e.phase() == Phase.RUN) {
             exits.putIfAbsent(e.client(), e);
           } else if (c.line() != null && ("stdout".equals(c.action()) || "stderr".equals(c.action()))) {
-            lastOutput.put(e.client(), c.line());
+            output.computeIfAbsent(e.client(), k -> new ClientOutput()).add(c.action(), c.line());
           }
         }
       }
@@ -388,12 +394,27 @@ public final class ScenarioRunner {
           EventBody.ClientProcess c = (EventBody.ClientProcess) e.body();
           String who = instances == 1 ? "the client" : "client instance " + e.client();
           String code = c.code() == null ? "" : " with code " + c.code();
-          String last = lastOutput.get(e.client());
+          ClientOutput out = output.get(e.client());
+          String why = out == null ? null : out.why();
           return who + " exited" + code + " before making any connection attempt (" + client.command() + ")"
-              + (last == null ? "" : "; last output: " + last);
+              + (why == null ? "" : "; " + why);
+        }
+      }
+      if (atEnd) {
+        for (int i = 1; i <= instances; i++) {
+          if (!attempted.contains(i) && !exits.containsKey(i)) {
+            String who = instances == 1 ? "the client" : "client instance " + i;
+            return who + " (" + client.command() + ") ran for the whole " + Durations.seconds(durationMicros) + " s"
+                + " but never made a connection attempt to " + url(i) + " (does it connect to WSCHAOS_URL?)";
+          }
         }
       }
       return null;
+    }
+
+    /** A client exited without an attempt and the grace before concluding so is not over yet. */
+    private boolean exitBeforeAttemptPending() {
+      return exits.values().stream().anyMatch(e -> !attempted.contains(e.client()));
     }
 
     /**
@@ -415,7 +436,7 @@ public final class ScenarioRunner {
         try {
           v = x.expectation().judge(judging);
         } catch (RuntimeException e) {
-          v = Verdict.fail("could not be judged: " + e, List.of());
+          v = Verdict.fail("could not be judged: " + Failures.describe(e), List.of());
         }
         if (runOver && !v.isFinal()) {
           v = new Verdict(v.status(), true, v.sentence(), v.evidence());

@@ -85,7 +85,7 @@ public final class SuiteRunner implements AutoCloseable {
         try {
           journals.add(f.get());
         } catch (ExecutionException e) {
-          throw new IllegalStateException("a run failed inside wschaos: " + e.getCause(), e.getCause());
+          throw new IllegalStateException("a run failed inside wschaos: " + io.wschaos.spec.Failures.describe(e.getCause()), e.getCause());
         }
       }
       return new SuiteJournal(started, Instant.now(), repeat, journals);

@@ -2,5 +2,15 @@ package io.wschaos.scenario;
 
 import java.time.Duration;
 
-/** Proxy settings of a scenario. {@code idleTimeout}: cut links idle that long, like a reverse proxy; null = off. */
-public record ProxySpec(Duration idleTimeout) {}
+/**
+ * Proxy settings of a scenario.
+ *
+ * @param idleTimeout cut links idle that long, like a reverse proxy; null = off
+ * @param upstreamTimeout how long the server may take to answer a handshake before the client gets
+ *     504; null = the proxy's default (60 s)
+ */
+public record ProxySpec(Duration idleTimeout, Duration upstreamTimeout) {
+  public ProxySpec(Duration idleTimeout) {
+    this(idleTimeout, null);
+  }
+}

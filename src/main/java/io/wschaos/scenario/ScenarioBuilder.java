@@ -404,7 +404,9 @@ final class ScenarioBuilder {
       return new ProxySpec(null);
     }
     onlyKeys(o, "proxy", ScenarioKeys.PROXY.keySet());
-    return new ProxySpec(o.has("idle_timeout") ? positiveDuration(o.get("idle_timeout"), "proxy.idle_timeout") : null);
+    return new ProxySpec(
+        o.has("idle_timeout") ? positiveDuration(o.get("idle_timeout"), "proxy.idle_timeout") : null,
+        o.has("upstream_timeout") ? positiveDuration(o.get("upstream_timeout"), "proxy.upstream_timeout") : null);
   }
 
   /**

@@ -8,6 +8,19 @@ package io.wschaos.scenario;
  * @param path the key path ({@code faults[1].close.code}; indexes 0-based), or "" for the whole file
  */
 public record ScenarioError(String file, int line, int column, String path, String message) {
+  /**
+   * The YAML syntax error in {@code text}, located as scenario files are ({@code --fault[2]:1:22:
+   * YAML syntax error: …}), {@code source} naming the text; null when it parses.
+   */
+  public static ScenarioError yamlSyntax(String text, String source) {
+    LocatedYaml y = LocatedYaml.parse(text, source);
+    if (y.root() != null || y.issues().isEmpty()) {
+      return null;
+    }
+    Issue i = y.issues().get(0);
+    return new ScenarioError(i.at().file(), i.at().line(), i.at().column(), i.path(), i.message());
+  }
+
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder(file);

@@ -57,7 +57,9 @@ final class ScenarioKeys {
       "wait", "With external: how long the client may take to connect (default 60s).",
       "env", "With command: extra environment variables.");
 
-  static final Map<String, String> PROXY = ordered("idle_timeout", "Cut links idle that long, like a reverse proxy's read timeout (an idle_timeout fault); off when absent.");
+  static final Map<String, String> PROXY = ordered(
+      "idle_timeout", "Cut links idle that long, like a reverse proxy's read timeout (an idle_timeout fault); off when absent.",
+      "upstream_timeout", "How long the server may take to answer a handshake before the client gets 504 (default 60s).");
 
   static final Map<String, String> TOLERANCE = ordered(
       "absolute", "A duration added to every bound (default 100ms).",

@@ -11,6 +11,12 @@ public final class Durations {
   /** What a duration looks like, for error messages. */
   public static final String ALLOWED = "a duration like 250ms, 2s, 1.5s, 1m";
 
+  /**
+   * The longest duration anything accepts (scenario files, faults, the control API, flags): a day.
+   * Longer is a typo, and unbounded values overflow the µs arithmetic of timers and verdicts.
+   */
+  public static final Duration MAX = Duration.ofHours(24);
+
   private Durations() {}
 
   /** Parses {@code text}; throws IllegalArgumentException saying what is allowed. */
@@ -28,7 +34,11 @@ public final class Durations {
           case "m" -> 60e9;
           default -> 3600e9;
         };
-    return Duration.ofNanos(Math.round(n * nanosPerUnit));
+    double nanos = n * nanosPerUnit;
+    if (nanos > MAX.toNanos()) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is longer than the maximum, " + format(MAX));
+    }
+    return Duration.ofNanos(Math.round(nanos));
   }
 
   /** The shortest form that parses back to {@code d}: 250ms, 2s, 1.5s. */
@@ -36,6 +46,9 @@ public final class Durations {
     long ms = d.toMillis();
     if (d.toNanos() % 1_000_000 != 0) {
       return (d.toNanos() / 1000) + "us";
+    }
+    if (ms % 3_600_000 == 0 && ms > 0) {
+      return (ms / 3_600_000) + "h";
     }
     if (ms % 60_000 == 0 && ms > 0) {
       return (ms / 60_000) + "m";

@@ -42,4 +42,23 @@ class LiveUiBrowserTest {
       assertEquals(0, live.path("errors").size(), live.toString());
     }
   }
+
+  @Test
+  void withAnApiTokenThePrintedUiUrlWorksInARealBrowser() {
+    Browser.require();
+    try (ApiRig rig = new ApiRig(new VertxOptions().setEventLoopPoolSize(2), new Timeline(Level.PREVIEW),
+        ApiOptions.defaults().withListen("127.0.0.1", 0).withToken("s3cret"), new FaultEntryParser(BuiltinFaults.catalog()))) {
+      rig.api.enableUi(ScenarioSchema.generate(BuiltinFaults.catalog(), BuiltinExpectations.catalog()).path("$defs").path("faults"));
+      String url = rig.api.uiUrl();
+      List<JsonNode> out = Browser.run(Duration.ofSeconds(60), "live", url, Browser.shots("live-token").toString(),
+          "ws://127.0.0.1:" + rig.proxy.port() + "/feed");
+      JsonNode live = Browser.event(out, "live");
+      assertEquals(1, live.path("lanes").size(), "the event stream reached the page with the cookie alone: " + live);
+      assertEquals("", live.path("formError").asText(), "the fault form's POST was authorized");
+      assertEquals("ui-delay", live.path("faultRows").get(0).asText(), "the fault list's GET was authorized");
+      live.path("after").forEach(ms -> assertTrue(ms.asLong() >= 290, "the posted delay acted: " + live.path("after")));
+      assertEquals(0, live.path("errors").size(), live.toString());
+      assertEquals(401, rig.get(url.substring(url.indexOf("/ui"))).statusCode(), "the browser spent the code");
+    }
+  }
 }

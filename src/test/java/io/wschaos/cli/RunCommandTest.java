@@ -55,6 +55,10 @@ class RunCommandTest {
   /** Runs main with the given scenarios behind the seam; keeps stdout and stderr. */
   private int run(List<Scenario> scenarios, String... args) {
     RunCommand.loader = paths -> scenarios;
+    return main(args);
+  }
+
+  private int main(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -146,6 +150,110 @@ class RunCommandTest {
     assertEquals("1", doc.getDocumentElement().getAttribute("errors"));
     Element error = (Element) doc.getElementsByTagName("error").item(0);
     assertTrue(error.getAttribute("message").startsWith("the client exited with code 9"), error.getAttribute("message"));
+  }
+
+  /** Runs main on real YAML files, as a user does. */
+  private int runFiles(String... args) {
+    RunCommand.loader = ScenarioLoading.YAML;
+    return main(args);
+  }
+
+  private Path yamlScenario(String name, String clientCommand, String duration) throws Exception {
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, "name: " + name + "\nserver: {builtin: feed}\nclient: {command: " + clientCommand + "}\n"
+        + "duration: " + duration + "\nexpect:\n  - reconnect: {after: any, within: 1s}\n");
+    return file;
+  }
+
+  @Test
+  void aNodeClientThatCrashesOnAMissingModuleIsAnEnvironmentErrorThatShowsTheErrorLine() throws Exception {
+    Path crash = dir.resolve("crash.js");
+    Files.writeString(crash, "require('wschaos-no-such-module');\n");
+    Path file = yamlScenario("crashes", "node " + crash, "10s");
+    Path junit = dir.resolve("junit.xml");
+    int code = runFiles("run", "--junit", junit.toString(), file.toString());
+    assertEquals(3, code, "exit 3: the environment failed, not the client's behaviour\n" + out + err);
+    String line = lines().stream().filter(l -> l.startsWith("[1/1] ERROR crashes")).findFirst().orElseThrow(() -> new AssertionError(out));
+    assertTrue(line.endsWith("before making any connection attempt (node " + crash + "); stderr: Error: Cannot find module 'wschaos-no-such-module'"),
+        "the first reason line of stderr, not Node's closing version line: " + line);
+    assertFalse(out.contains("Node.js v"), out);
+    assertFalse(out.contains("undecided"), out);
+    Document doc = xml(junit);
+    assertEquals("1", doc.getDocumentElement().getAttribute("errors"));
+    assertEquals("0", doc.getDocumentElement().getAttribute("failures"));
+    Element error = (Element) doc.getElementsByTagName("error").item(0);
+    assertTrue(error.getAttribute("message").contains("Cannot find module 'wschaos-no-such-module'"), error.getAttribute("message"));
+  }
+
+  @Test
+  void aClientThatStaysAliveAndNeverAttemptsIsAnEnvironmentErrorInOneSentence() throws Exception {
+    Path sleeper = dir.resolve("sleeps.js");
+    Files.writeString(sleeper, "setTimeout(() => {}, 60000);\n");
+    Path file = yamlScenario("sleeps", "node " + sleeper, "2s");
+    int code = runFiles("run", file.toString());
+    assertEquals(3, code, out + err);
+    assertTrue(lines().stream().anyMatch(l -> l.matches("\\[1/1] ERROR sleeps  .*: the client \\(node .*sleeps\\.js\\) ran for the whole 2 s "
+        + "but never made a connection attempt to ws://127\\.0\\.0\\.1:\\d+/ \\(does it connect to WSCHAOS_URL\\?\\)")), out);
+    assertFalse(out.contains("undecided"), out);
+  }
+
+  @Test
+  void outputPathsThatCannotBeWrittenAreBadInputBeforeAnythingRuns() throws Exception {
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    Path aFolder = Files.createDirectories(dir.resolve("a-folder"));
+    String client = "touch " + dir.resolve("client-ran");
+    List<String[]> cases = List.of(
+        new String[] {"--report", aFile.toString(), "--report " + aFile + ": not a directory (nothing ran)"},
+        new String[] {"--junit", aFolder.toString(), "--junit " + aFolder + ": is a directory (nothing ran)"},
+        new String[] {"--junit", aFile.resolve("junit.xml").toString(),
+            "--junit " + aFile.resolve("junit.xml") + ": not a directory (" + aFile + " is a file) (nothing ran)"});
+    for (String[] c : cases) {
+      int code = run(List.of(passing("never")), "run", "--client", client, c[0], c[1], "x.yaml");
+      assertEquals(2, code, out + err);
+      assertEquals("wschaos: " + c[2], err.strip(), "one line, the path once");
+      assertEquals("", out, "nothing ran");
+    }
+    assertFalse(Files.exists(dir.resolve("client-ran")), "no client was started");
+  }
+
+  @Test
+  void anUnwritableProxyTimelineIsBadInputWithTheOsReason() throws Exception {
+    Path aFolder = Files.createDirectories(dir.resolve("timeline-folder"));
+    int code = main("proxy", "--upstream", "ws://127.0.0.1:9", "--listen", "127.0.0.1:0", "--api", "off", "--timeline", aFolder.toString());
+    assertEquals(2, code, out + err);
+    assertEquals("wschaos: --timeline " + aFolder + ": is a directory (nothing ran)", err.strip());
+  }
+
+  @Test
+  void anUnwritableFolderIsPermissionDeniedWhenNotRoot() throws Exception {
+    // root may write anywhere that is not read-only, so this case runs only as another user
+    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "runs as root");
+    Path locked = Files.createDirectories(dir.resolve("locked"));
+    locked.toFile().setWritable(false, false);
+    try {
+      int code = run(List.of(passing("never")), "run", "--report", locked.resolve("r").toString(), "x.yaml");
+      assertEquals(2, code, out + err);
+      assertEquals("wschaos: --report " + locked.resolve("r") + ": permission denied (nothing ran)", err.strip());
+    } finally {
+      locked.toFile().setWritable(true, false);
+    }
+  }
+
+  @Test
+  void tourWithNoMessagesIsRefusedInsteadOfWaiting() {
+    long t0 = System.nanoTime();
+    int code = main("tour", "--messages", "0");
+    assertEquals(2, code, out + err);
+    assertEquals("wschaos: --messages: 0 is not between 1 and 100", err.strip());
+    assertTrue((System.nanoTime() - t0) / 1_000_000 < 3_000, "refused at once");
+  }
+
+  @Test
+  void aDurationFlagOverTheMaximumIsRefusedWithoutAClassName() {
+    int code = main("proxy", "--upstream", "ws://127.0.0.1:9", "--upstream-timeout", "99999999999999999999s");
+    assertEquals(2, code, out + err);
+    assertTrue(err.contains("'99999999999999999999s' is longer than the maximum, 24h"), err);
+    assertFalse(err.contains("Exception"), err);
   }
 
   @Test

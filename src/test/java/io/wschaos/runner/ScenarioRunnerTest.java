@@ -109,7 +109,7 @@ class ScenarioRunnerTest {
         expect("opens", Scenarios.opens(1)));
     RunJournal j = runner.run(s);
     assertEquals(RunJournal.Outcome.ERROR, j.outcome());
-    assertEquals("the client exited with code 3 before making any connection attempt (echo giving up; exit 3); last output: giving up",
+    assertEquals("the client exited with code 3 before making any connection attempt (echo giving up; exit 3); stdout: giving up",
         j.environmentError());
     assertTrue(j.elapsed().toMillis() < 5_000, j.elapsed().toString());
     assertEquals("undecided", j.verdicts().get(0).verdict().status().wire());

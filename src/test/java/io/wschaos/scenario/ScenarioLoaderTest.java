@@ -35,6 +35,15 @@ class ScenarioLoaderTest {
       """;
 
   @Test
+  void proxyUpstreamTimeoutIsADurationUpToADay() {
+    Scenario s = LOADER.parse(MINIMAL + "proxy: {upstream_timeout: 2s}\n", "scenarios/hung.yaml");
+    assertEquals(new ProxySpec(null, Duration.ofSeconds(2)), s.proxy());
+    ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+        () -> LOADER.parse(MINIMAL + "proxy: {upstream_timeout: 25h}\n", "scenarios/hung.yaml"));
+    assertEquals("scenarios/hung.yaml:5:27: proxy.upstream_timeout: '25h' is longer than the maximum, 24h", e.getMessage());
+  }
+
+  @Test
   void theDesignExampleLoadsIntoTheModel() throws Exception {
     Path file = Path.of("src/test/resources/scenarios/valid/reconnect.yaml");
     Scenario s = LOADER.loadFile(file);
