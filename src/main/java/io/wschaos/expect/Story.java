@@ -60,13 +60,24 @@ public final class Story {
    * @param by client, server or proxy (GONE: null)
    * @param fault the fault id when a fault did it, else null
    */
-  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
-    public long t() {
-      return event.t();
+  public record End(Event event, int link, int client, Cause cause, Integer code, String by, String fault, Event written) {
+    public End(Event event, int link, int client, Cause cause, Integer code, String by, String fault) {
+      this(event, link, client, cause, code, by, fault, null);
     }
 
+    /** When the client got it: a relayed close's write to the client (see {@code written}), else the event's time. */
+    public long t() {
+      return written != null ? written.t() : event.t();
+    }
+
+    /** The event to cite: the close itself (its write, when it was held, is {@link #written()}). */
     public long seq() {
       return event.seq();
+    }
+
+    /** The last event of the end: its write when there is one. Later events come after the end. */
+    public long lastSeq() {
+      return written != null ? written.seq() : event.seq();
     }
 
     /** The client started it: its own close frame, FIN or RST. */
@@ -478,7 +489,7 @@ public final class Story {
       for (List<Attempt> c : open) {
         Attempt last = c.get(c.size() - 1);
         End end = last.end();
-        if (end == null || end.seq() > a.seq() || !sameSocket(c, a)) {
+        if (end == null || end.lastSeq() > a.seq() || !sameSocket(c, a)) {
           continue;
         }
         if (bestEnd == null || end.t() < bestEnd.t() || (end.t() == bestEnd.t() && end.seq() < bestEnd.seq())) {
@@ -555,13 +566,17 @@ public final class Story {
         return new End(e, link, client, Cause.REJECTED, r.status(), r.by(), fault);
       }
       if (b instanceof EventBody.Egress g && serverClose != null && g.to() == Direction.TO_CLIENT && g.id() == 0) {
-        // the proxy wrote the server's close to the client: that is when the client got it
+        // the proxy wrote the close to the client: that is when the client got it
         EventBody.Close c = (EventBody.Close) serverClose.body();
-        return new End(e, link, client, Cause.CLOSE, c.code(), "server", null);
+        return new End(serverClose, link, client, Cause.CLOSE, c.code(), c.by(), c.fault(), e);
       }
       if (b instanceof EventBody.Close c && c.leg() == Leg.CLIENT) {
         if (serverClose != null && !headered) {
           return serverEnd(serverClose, link, client); // an older timeline: no egress of closes recorded
+        }
+        if (headered && serverClose == null && "proxy".equals(c.by()) && writtenLater(events, i)) {
+          serverClose = e; // a close fault goes through the chain too: it ends the link when written
+          continue;
         }
         return new End(e, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
       }
@@ -586,12 +601,34 @@ public final class Story {
   }
 
   private static End serverEnd(Event close, int link, int client) {
-    return new End(close, link, client, Cause.CLOSE, ((EventBody.Close) close.body()).code(), "server", null);
+    EventBody.Close c = (EventBody.Close) close.body();
+    return new End(close, link, client, Cause.CLOSE, c.code(), c.by(), c.fault());
   }
 
   /**
-   * A server's close read on a live link that the proxy has not written to the client yet: a fault
-   * (delay, reorder, throttle, stall) holds it behind queued messages. Not an end until written.
+   * The proxy's own close on the client leg that leaves through the fault chain (a close fault):
+   * its write, an {@code egress} of message 0 toward the client, follows on the link, or the link
+   * is still going (it may still be held). Other closes of the proxy (protocol errors) are written
+   * at once and have no egress: they end the link when recorded.
+   */
+  private static boolean writtenLater(List<Event> link, int closeIndex) {
+    EventBody.Close c = (EventBody.Close) link.get(closeIndex).body();
+    if (c.fault() == null) {
+      return false;
+    }
+    for (int j = closeIndex + 1; j < link.size(); j++) {
+      EventBody b = link.get(j).body();
+      if (b instanceof EventBody.Egress g && g.to() == Direction.TO_CLIENT && g.id() == 0 || b instanceof EventBody.Ended) {
+        return b instanceof EventBody.Egress;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A server's close read on a live link (or a close fault's close) that the proxy has not written
+   * to the client yet: a fault (delay, reorder, throttle, stall) holds it behind queued messages.
+   * Not an end until written.
    */
   public boolean closeHeld(int link) {
     if (!headered) {
@@ -603,7 +640,8 @@ public final class Story {
     }
     List<Event> events = link(link);
     for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).body() instanceof EventBody.Close c && c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i)) {
+      if (events.get(i).body() instanceof EventBody.Close c
+          && (c.leg() == Leg.SERVER && "server".equals(c.by()) && !heldBack(events, i) || c.leg() == Leg.CLIENT && "proxy".equals(c.by()) && c.fault() != null)) {
         return true;
       }
     }

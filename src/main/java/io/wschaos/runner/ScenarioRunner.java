@@ -334,11 +334,11 @@ public final class ScenarioRunner {
         if (problem != null) {
           throw new EnvironmentException(problem);
         }
-        // Not while a fault still holds messages or a close toward the client: what is held can
-        // still open an anchor (a close the client has not got yet is no end yet). And a verdict can
-        // turn final on a client's exit before the grace that decides "exited before any attempt" is
-        // over; the environment error must still win, so wait the grace out.
-        if (judge(false) && !Story.of(lastJudging).holding() && !exitBeforeAttemptPending()) {
+        // A verdict can turn final on a client's exit before the grace that decides "exited before
+        // any attempt" is over; the environment error must still win, so wait the grace out. And
+        // not while a fault still holds messages or a close toward the client: what is held can
+        // still open an anchor (a close the client has not got yet is no end yet).
+        if (judge(false) && !exitBeforeAttemptPending() && !Story.of(lastJudging).holding()) {
           endedEarly = timeline.now() < deadline;
           return;
         }

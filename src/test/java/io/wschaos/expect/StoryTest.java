@@ -207,6 +207,7 @@ class StoryTest {
     tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");
     tl.at(2.0).toClient("{\"type\":\"data\",\"seq\":1}").touch("slow", "delay", "delayed", Direction.TO_CLIENT);
     tl.at(2.1).closeByServerHeld(1001);
+    long read = tl.seq();
     Story held = Story.of(tl.running(2.5));
     assertNull(held.attempts(1).get(0).end(), "read, not written: no end yet");
     assertTrue(held.closeHeld(1));
@@ -216,8 +217,10 @@ class StoryTest {
     long written = tl.seq();
     Story st = tl.story();
     Story.End end = st.attempts(1).get(0).end();
-    assertEquals(written, end.seq());
-    assertEquals(4_000_000, end.t());
+    assertEquals(read, end.seq(), "the close itself is what a verdict cites");
+    assertEquals(written, end.written().seq());
+    assertEquals(written, end.lastSeq());
+    assertEquals(4_000_000, end.t(), "timed at its write");
     assertEquals(1001, end.code());
     assertEquals("server", end.by());
     assertFalse(st.holding());
@@ -233,5 +236,18 @@ class StoryTest {
     assertEquals(1_000_000, st.attempts(1).get(0).t());
     assertEquals(3_000_000, st.attempts(1).get(0).end().t(), "the close's write, 3 s into the scenario");
     assertEquals("close 1001 by server at 3 s (client 1, link 1)", st.describe(st.attempts(1).get(0).end()));
+  }
+
+  @Test
+  void aCloseFaultsCloseHeldBehindDelayedMessagesEndsTheLinkWhenWrittenToo() {
+    TimelineBuilder tl = timeline().header();
+    tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");
+    tl.at(2.0).closeByProxy(1012, "restart");
+    assertNull(Story.of(tl.running(2.5)).attempts(1).get(0).end(), "recorded, not written yet");
+    assertTrue(Story.of(tl.running(2.5)).holding());
+    tl.at(2.4).closeWritten();
+    Story.End end = tl.story().attempts(1).get(0).end();
+    assertEquals(2_400_000, end.t());
+    assertEquals("close 1012 by proxy (fault restart)", end.describe());
   }
 }

@@ -55,6 +55,28 @@ class CoreFaultsSocketTest {
   }
 
   @Test
+  void aServerCloseHeldBehindDelayedMessagesIsRecordedWhenReadAndWhenWrittenToTheClient() throws Exception {
+    try (FaultRig rig = new FaultRig()) {
+      WebSocket ws = rig.connect("/");
+      rig.add("delay: {to: client, by: 300ms}");
+      Thread.sleep(100); // the fault starts on the link's event loop
+      CompletableFuture<Short> closed = new CompletableFuture<>();
+      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+      ws.writeTextMessage("hello"); // its echo is held 300 ms; the close follows it
+      ws.writeTextMessage("close 1001 bye");
+      assertEquals((short) 1001, closed.get(10, TimeUnit.SECONDS));
+      Thread.sleep(100);
+      var read = rig.events(EventBody.Close.class).stream()
+          .filter(e -> ((EventBody.Close) e.body()).leg() == io.wschaos.frame.Leg.SERVER).findFirst().orElseThrow();
+      var written = rig.events(EventBody.Egress.class).stream()
+          .filter(e -> ((EventBody.Egress) e.body()).id() == 0 && ((EventBody.Egress) e.body()).to() == io.wschaos.frame.Direction.TO_CLIENT)
+          .findFirst().orElseThrow(() -> new AssertionError("the close's write is on the timeline"));
+      assertTrue(written.seq() > read.seq());
+      assertTrue(written.t() - read.t() >= 150_000, "written " + (written.t() - read.t()) + " µs after it was read: behind the delayed echo");
+    }
+  }
+
+  @Test
   void dropFirstThreeLosesExactlyThoseAndRecordsEach() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");

@@ -184,7 +184,11 @@ public final class Backoff implements Expectation {
   }
 
   private Outcome judge(Story st, int client, BackoffEnvelope.Box box, Tolerance tol) {
-    List<Run> runs = runs(st.attempts(client));
+    // per reconnect chain (socket): two sockets' attempts interleaved are no one backoff sequence
+    List<Run> runs = new ArrayList<>();
+    for (Story.Chain chain : st.chains(client)) {
+      runs.addAll(runs(chain.attempts()));
+    }
     if (runs.isEmpty()) {
       return new Outcome(State.NONE, null, List.of());
     }

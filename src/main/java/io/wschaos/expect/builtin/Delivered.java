@@ -227,17 +227,34 @@ public final class Delivered implements Expectation {
    */
   private Verdict continuation(Story st, List<Story.Numbered> all) {
     Set<String> checked = new HashSet<>();
+    Set<String> restarts = new TreeSet<>();
+    for (Event e : st.events()) {
+      if (e.body() instanceof EventBody.Fault f && f.action().equals("restart")) {
+        restarts.add(f.fault());
+      }
+    }
     for (Story.Attempt a : st.attempts()) {
       Story.End end = a.end();
-      if (end == null || end.byClient() || end.fault() == null || !checked.add(end.fault())) {
+      String fault = end == null || end.byClient() ? null
+          : end.fault() != null ? end.fault() : restarts.stream().filter(r -> st.duringRestart(r, end)).findFirst().orElse(null);
+      if (fault == null || !checked.add(fault)) {
         continue;
       }
       long over = end.t();
       Event overAt = end.event();
-      for (Event f : st.faultEvents(end.fault())) {
+      for (Event f : st.faultEvents(fault)) {
         if (f.seq() > end.seq() && ((EventBody.Fault) f.body()).action().equals("stopped") && f.t() >= over) {
           over = f.t();
           overAt = f;
+        }
+      }
+      if (restarts.contains(fault)) {
+        for (Event e : st.events()) {
+          if (e.seq() > end.seq() && e.body() instanceof EventBody.ServerProcess sp && Set.of("ready", "restarted", "started").contains(sp.action())) {
+            over = Math.max(over, e.t()); // the restart is over when the server is back
+            overAt = e;
+            break;
+          }
         }
       }
       long lastBefore = Long.MIN_VALUE;
@@ -261,7 +278,7 @@ public final class Delivered implements Expectation {
         if (overAt != end.event()) {
           ev.add(overAt.seq());
         }
-        return Verdict.fail(who + " sent nothing" + (lastSeen == null ? "" : " above " + lastBefore) + " after fault " + end.fault() + " ended at "
+        return Verdict.fail(who + " sent nothing" + (lastSeen == null ? "" : " above " + lastBefore) + " after fault " + fault + " ended at "
             + Say.s(over) + " (it had ended " + st.where(a.client(), a.link()) + " with " + end.describe() + " at " + Say.s(end.t())
             + "): its sequence never continued after the outage", ev);
       }

@@ -141,4 +141,13 @@ class DeliveredTest {
     tl.at(2.5).resetAttempt("down").at(3).listenerFault("down", "server_down", "stopped");
     Expect.judge("delivered: {seq: client_seq}", tl.judging(12, true)).fails().says("after fault down ended at 3 s");
   }
+
+  @Test
+  void aServerRestartByAFaultCountsAsAnOutageTheSequenceMustContinueAfter() {
+    TimelineBuilder tl = timeline().declare("client_seq", "server", "{type: tick}", "/n");
+    tl.at(0.1).attempt().open().at(1).toServer("{\"type\":\"tick\",\"n\":1}");
+    tl.at(2).listenerFault("bounce", "restart_server", "restart").link(1).at(2.01).closeByServer(1012);
+    tl.at(2.5).server("restarted").at(3).attempt().open();
+    Expect.judge("delivered: {seq: client_seq}", tl.judging(12, true)).fails().says("client 1 sent nothing above 1 after fault bounce ended at 2.5 s");
+  }
 }

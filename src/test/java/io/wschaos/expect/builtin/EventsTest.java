@@ -60,4 +60,14 @@ class EventsTest {
     Expect.judge("events: {kind: attempt, min: 2}", tl.judging(10, true)).fails().evidence(3).says("(client 2); 1 came");
     Expect.judge("events: {kind: attempt, min: 3, client: any}", tl.judging(10, true)).passes().evidence(1, 3, 4);
   }
+
+  @Test
+  void kindDefaultsToMessageWhenToOrMatchIsGivenAndWithinIsScenarioTime() {
+    TimelineBuilder tl = io.wschaos.expect.TimelineBuilder.timeline();
+    tl.at(3.0).header(); // t = 0 of the scenario is 3 s into the timeline
+    tl.at(3.5).attempt().open().at(4.0).toServer("{\"type\":\"ack\",\"seq\":1}").at(6.5).toServer("{\"type\":\"ack\",\"seq\":2}");
+    Expect.judge("events: {to: server, match: {type: ack}, min: 2}", tl.judging(8, true)).passes();
+    Expect.judge("events: {match: {type: ack}, within: [0s, 2s], count: 1}", tl.judging(8, true)).passes().says("in [0 s, 2 s]");
+    Expect.judge("events: {to: server, within: [3s, 4s], count: 1}", tl.judging(8, true)).passes();
+  }
 }

@@ -80,4 +80,27 @@ class PerClientTest {
     tl.client(1).at(0.1).attempt().open().at(1).toServer(tick(1)).at(2).toServer(tick(2));
     Expect.judge("delivered: {seq: client_seq}", tl.judging(10, true)).undecided().says("client 2", "no message of");
   }
+
+  @Test
+  void aProcessWithTwoSocketsThatEachBackOffPassesBackoffJudgedPerChain() {
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attemptOn("/feed", "").open();
+    int feed = tl.currentLink();
+    tl.at(0.2).attemptOn("/chat", "").open();
+    int chat = tl.currentLink();
+    tl.link(feed).at(1.0).abortByProxy("reset", "down");
+    tl.link(chat).at(1.0).abortByProxy("reset", "down");
+    // each socket retries after 0.5, 1, 2, 4 s: interleaved, the process's attempts look like a hot loop
+    double feedAt = 1.0;
+    double chatAt = 1.0;
+    double d = 0.5;
+    for (int k = 0; k < 5; k++) {
+      feedAt += d;
+      chatAt += d;
+      tl.at(feedAt).attemptOn("/feed", "").rejected(503, "proxy", "fault down");
+      tl.at(chatAt + 0.01).attemptOn("/chat", "").rejected(503, "proxy", "fault down");
+      d *= 2;
+    }
+    Expect.judge("backoff: {attempts: 4, initial: {min: 400ms, max: 1s}, factor: {min: 1.5, max: 2.5}}", tl.judging(40, true)).passes();
+  }
 }
