@@ -3,7 +3,9 @@
 // - capped exponential backoff with full jitter (seeded from WSCHAOS_SEED, so a run replays), reset once
 //   a link stayed up WSCHAOS_STABLE_MS;
 // - 4003 (and 4000-4999 other than 4001) is fatal: no reconnect; after 4001 it fetches a new token first;
-// - ticks {"type":"tick","n":N} are buffered while disconnected and flushed in order after reconnect;
+// - ticks {"type":"tick","n":N} are buffered while disconnected and flushed in order after reconnect; a
+//   tick sent stays unconfirmed until the server echoes it, and is sent again after a reconnect if the
+//   link died first (a send into a dying socket is lost without an error);
 // - data is deduplicated and reordered by seq, acked once delivered in order, and resumed with ?lastSeq=N;
 // - an application heartbeat {"type":"ping"} every WSCHAOS_HEARTBEAT_MS; nothing heard for
 //   WSCHAOS_HEARTBEAT_TIMEOUT_MS means a dead link: terminate and reconnect;
@@ -81,6 +83,7 @@ let lastSeq = null;         // highest seq delivered in order
 const pending = new Map();  // seq -> true, received ahead of a gap
 let gapSince = null;
 const outbox = [];          // ticks not yet sent
+const unconfirmed = new Map(); // n -> tick sent but not yet echoed back
 let n = 0;
 let pingId = 0;
 let lastHeard = 0;
@@ -148,7 +151,7 @@ function connect() {
     log('open');
     lastHeard = Date.now();
     stableTimer = setTimeout(() => { if (!flaw('no-reset')) failures = 0; }, STABLE); // a link that stayed up resets the backoff
-    while (outbox.length && sock.readyState === WebSocket.OPEN) sock.send(outbox.shift());
+    while (outbox.length && sock.readyState === WebSocket.OPEN) sendTick(sock, outbox.shift());
     if (flaw('heartbeat-once') && pingId > 0) return;
     heartbeatTimer = setInterval(() => {
       if (Date.now() - lastHeard > HB_TIMEOUT && !flaw('no-dead-link-check')) {
@@ -175,6 +178,7 @@ function connect() {
       return;
     }
     if (msg && msg.type === 'data' && Number.isInteger(msg.seq)) onData(sock, msg.seq);
+    if (msg && msg.type === 'tick') unconfirmed.delete(msg.n);
   });
   sock.on('error', (err) => log('error ' + err.message));
   sock.on('close', (code) => {
@@ -182,6 +186,8 @@ function connect() {
     clearInterval(heartbeatTimer);
     if (ws !== sock) return;
     ws = null;
+    outbox.unshift(...unconfirmed.values()); // what the dead link may have lost goes first next time
+    unconfirmed.clear();
     log('close ' + code);
     if (code === 1006 && flaw('stops-after-abort')) {
       fatal = true;
@@ -201,6 +207,11 @@ function connect() {
     }
     scheduleReconnect();
   });
+}
+
+function sendTick(sock, text) {
+  sock.send(text);
+  if (unconfirmed.size < 10000) unconfirmed.set(JSON.parse(text).n, text);
 }
 
 function onData(sock, seq) {
@@ -248,7 +259,7 @@ if (TICK > 0) {
     if (fatal) return;
     n += 1;
     const text = JSON.stringify({ type: 'tick', n });
-    if (ws && ws.readyState === WebSocket.OPEN && outbox.length === 0) ws.send(text);
+    if (ws && ws.readyState === WebSocket.OPEN && outbox.length === 0) sendTick(ws, text);
     else if (flaw('drop-offline')) log('dropped tick ' + n + ' while disconnected');
     else if (outbox.length < 10000) outbox.push(text);
   }, TICK);
