@@ -32,13 +32,19 @@ import java.util.TreeSet;
  *   <li>A <b>logical client</b> is the event header's {@code client} (the runner instance); links
  *       recorded with client 0 are stitched by the declared {@code client_id} when there is one
  *       (numbered 1, 2… in order of first appearance), else they are all client 0.
+ *   <li><b>Scenario time</b>: every time here is the event's {@code t} minus the run header's (the
+ *       {@code scenario} event, recorded at t = 0); a timeline without one keeps its own clock.
  *   <li>The <b>end</b> of a link or attempt is the earliest of: the proxy writes a close frame to
- *       the client ({@code close} on the client leg by proxy, or a server's close read from the server
- *       leg, which the proxy relays at once unless a fault swallowed or dropped it right then); the
- *       proxy closes or resets the client's TCP, or reads its FIN or RST ({@code abort} on the client
- *       leg); the proxy reads the client's close frame; the proxy answers the handshake with a
- *       status ({@code rejected}). It carries a cause and who acted ({@code by}). A link that ended
- *       with none of these recorded ends at its {@code ended} event (cause {@code gone}).
+ *       the client (a server's close read from the server leg, or a close fault's close, at its
+ *       {@code egress} of message 0 toward the client — a holding fault may keep it behind queued
+ *       messages — unless a fault swallowed or dropped it; on a timeline without a run header, at
+ *       the read); the proxy closes or resets the client's TCP, or reads its FIN or RST ({@code
+ *       abort} on the client leg); the proxy reads the client's close frame; the proxy answers the
+ *       handshake with a status ({@code rejected}). It carries a cause and who acted ({@code by}). A
+ *       link that ended with none of these recorded ends at its {@code ended} event (cause {@code
+ *       gone}).
+ *   <li><b>Reconnect chains</b>: a client's attempts per socket ({@link #chains(int)}).
+ *   <li>{@link #forClient(int)} cuts one client's story out, for judging per client.
  *   <li>A <b>sequence</b> is the value at the declared JSON pointer of a message's {@code preview}.
  *       Previews hold the first 256 bytes of a text message: enough for the small JSON messages of
  *       the example protocol; a number past byte 256 is not seen.
