@@ -425,6 +425,15 @@ final class Report {
         .append(" ports) one source address can hold about that many connections to the one upstream, so past ~")
         .append(String.format(Locale.ROOT, "%,d", ports)).append(" links the proxy's upstream leg (and a single-address load ")
         .append("client) needs more source addresses or a wider `ip_local_port_range`. This bench stays on 127.0.0.1, so it does not go there.\n");
+    md.append("- **Kernel memory** is not in the RSS above: each TCP connection also holds socket buffers in the kernel (a few KiB ")
+        .append("while idle, up to `net.ipv4.tcp_rmem`/`tcp_wmem` under load), and so does every other proxy; plan for it per connection, ")
+        .append("two connections per link.\n");
+    md.append("- **More than one process**: links are independent, so past one process's walls (descriptors, ports, heap, or the CPU ")
+        .append("of one machine) run several wschaos proxies, each on its own port or machine, behind an existing TCP load balancer ")
+        .append("(haproxy in `mode tcp`, a Kubernetes Service in front of a Deployment's pods). Each instance has its own fault set ")
+        .append("(apply faults to each, e.g. through each instance's control API) and its own timeline (`--timeline FILE` per ")
+        .append("instance); a judge reads each timeline, or their concatenation ordered by `t` per instance — `seq` is only ordered ")
+        .append("within one instance. What one run on one machine here measures is the per-link cost that sizes each instance.\n");
     md.append("- The raw count was not measured past ").append(String.format(Locale.ROOT, "%,d", s.opt.scaleLinks))
         .append(" links on this machine; the figures above are extrapolations from the per-link cost.\n\n");
   }

@@ -189,7 +189,6 @@ final class HandshakeRelay {
                 NettyAccess.of(up).close();
                 return;
               }
-              var ws = dr.result();
               upCtx.executor()
                   .execute(
                       () -> {
@@ -203,13 +202,16 @@ final class HandshakeRelay {
                         WriteBufferWaterMark mark = new WriteBufferWaterMark(q / 2, q);
                         clientLeg.context().channel().config().setWriteBufferWaterMark(mark);
                         upCtx.channel().config().setWriteBufferWaterMark(mark);
-                        link.keepAlive(ws, up);
                         link.target(target);
                         proxy.register(link);
                         proxy.timeline().record(linkId, clientNo, new EventBody.Open(up.subProtocol()));
                         proxy.faults().onOpen(link); // faults that cover new links are in place before any frame
-                        clientLeg.bind(link, link.side(io.wschaos.frame.Leg.CLIENT));
-                        serverLeg.bind(link, link.side(io.wschaos.frame.Leg.SERVER));
+                        // From here on the legs read bytes, and Vert.x lets go of both connections.
+                        int maxFrame = proxy.options().maxFrameBytes();
+                        clientLeg.takeOver(link, link.side(io.wschaos.frame.Leg.CLIENT), true, maxFrame);
+                        serverLeg.takeOver(link, link.side(io.wschaos.frame.Leg.SERVER), false, maxFrame);
+                        clientLeg.start();
+                        serverLeg.start();
                       });
             });
   }

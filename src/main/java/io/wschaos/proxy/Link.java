@@ -1,15 +1,11 @@
 package io.wschaos.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wschaos.fault.Scheduler;
 import io.wschaos.fault.Unit;
@@ -52,6 +48,10 @@ final class Link implements LinkHandle {
   static final long CLOSING_TIMEOUT_MS = 30_000;
   /** What fault stages may hold per direction before the source leg is paused (never dropped). */
   static final long HOLD_BOUND_BYTES = 8L * 1024 * 1024;
+  private static final int OP_TEXT = 0x1;
+  private static final int OP_BINARY = 0x2;
+  private static final int OP_CLOSE = 0x8;
+  private static final int OP_PING = 0x9;
 
   /** One of the two legs, with its share of the state. */
   final class Side {
@@ -124,7 +124,6 @@ final class Link implements LinkHandle {
   private boolean inRead;
   private long lastFrameNanos = System.nanoTime();
   private long lastDataNanos = lastFrameNanos;
-  private Object[] vertxSockets;
   private volatile String target = "";
 
   Link(
@@ -149,11 +148,6 @@ final class Link implements LinkHandle {
     this.toServer = new DirectionPipeline(Direction.TO_SERVER, u -> egress(serverSide, u), this::onPipelineChanged);
     this.toClient = new DirectionPipeline(Direction.TO_CLIENT, u -> egress(clientSide, u), this::onPipelineChanged);
     this.scheduler = new LoopScheduler(clientSide.ctx.executor(), timeline);
-  }
-
-  /** Keeps the Vert.x WebSocket objects reachable for as long as the link lives. */
-  void keepAlive(Object... sockets) {
-    this.vertxSockets = sockets;
   }
 
   @Override
@@ -237,27 +231,30 @@ final class Link implements LinkHandle {
 
   // ---- events from the legs ----
 
-  void onFrame(Side from, WebSocketFrame frame) {
+  /**
+   * One frame as it came off {@code from}'s socket: {@code wire} is its header and payload, the
+   * payload masked if the client masked it. Passed through, those bytes go out as they are.
+   */
+  void onFrame(Side from, int opcode, boolean fin, int headerLength, int size, ByteBuf wire) {
     long now = System.nanoTime();
     lastFrameNanos = now;
     inRead = true;
     try {
-      if (frame instanceof CloseWebSocketFrame close) {
-        onCloseFrame(from, close);
+      if (opcode == OP_CLOSE) {
+        onCloseFrame(from, headerLength, wire);
         return;
       }
-      int size = frame.content().readableBytes();
       from.bytes += size;
       DirectionPipeline pipeline = pipeline(from.ingress);
       Side to = from.other();
-      if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
+      if (opcode >= OP_CLOSE) {
         if (level.recordsMessages()) {
-          record(new EventBody.ControlFrame(from.ingress, frame instanceof PingWebSocketFrame ? "ping" : "pong", size));
+          record(new EventBody.ControlFrame(from.ingress, opcode == OP_PING ? "ping" : "pong", size));
         }
         if (pipeline.isPassThrough()) {
-          forward(to, frame);
+          forward(to, wire);
         } else {
-          pipeline.push(Unit.of(from.ingress, copy(frame), 0, timeline.now()));
+          pipeline.push(Unit.of(from.ingress, copy(opcode, fin, headerLength, wire), 0, timeline.now()));
         }
         return;
       }
@@ -266,16 +263,16 @@ final class Link implements LinkHandle {
         // A message goes through faults whole, or not at all: decided at its first frame.
         from.rawMessage = pipeline.isPassThrough();
       }
-      recordData(from, frame, size);
+      recordData(from, opcode, fin, headerLength, size, wire);
       if (from.rawMessage) {
-        forward(to, frame);
+        forward(to, wire);
         return;
       }
       if (from.unitFrames == null) {
         from.unitFrames = new ArrayList<>(1);
       }
-      boolean last = frame.isFinalFragment();
-      from.unitFrames.add(copy(frame));
+      boolean last = fin;
+      from.unitFrames.add(copy(opcode, fin, headerLength, wire));
       if (last) {
         List<Frame> frames = from.unitFrames;
         from.unitFrames = null;
@@ -286,21 +283,30 @@ final class Link implements LinkHandle {
     }
   }
 
-  /** The fault pipeline works on bytes it owns: faults may hold, copy or drop them freely. */
-  private static Frame copy(WebSocketFrame frame) {
-    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(frame.content());
-    Opcode op = NettyFrame.opcodeOf(frame);
-    boolean fin = frame.isFinalFragment();
-    frame.release();
-    return new BytesFrame(op, fin, bytes);
+  /** The fault pipeline works on bytes it owns, unmasked: faults may hold, copy or drop them freely. */
+  private static Frame copy(int opcode, boolean fin, int headerLength, ByteBuf wire) {
+    try {
+      return new BytesFrame(WireFrames.opcode(opcode), fin, WireFrames.payload(wire, headerLength));
+    } finally {
+      wire.release();
+    }
   }
 
-  private void forward(Side to, WebSocketFrame frame) {
+  private void forward(Side to, ByteBuf wire) {
     if (to.inactive || to.closeSent) {
-      frame.release(); // nothing may follow a close frame on that leg
+      wire.release(); // nothing may follow a close frame on that leg
     } else {
-      write(to, frame);
+      write(to, wire);
     }
+  }
+
+  /** A frame the proxy makes for {@code to}: masked toward the server, as a client must. */
+  private ByteBuf encode(Side to, Opcode opcode, boolean fin, byte[] payload) {
+    return WireFrames.encode(to.ctx.alloc(), opcode, fin, payload, to.leg == Leg.SERVER);
+  }
+
+  private ByteBuf closeFrame(Side to, int code, String reason) {
+    return WireFrames.close(to.ctx.alloc(), code, reason, to.leg == Leg.SERVER);
   }
 
   /** The end of a direction's chain: what the faults let through goes to {@code to}'s socket. */
@@ -316,13 +322,13 @@ final class Link implements LinkHandle {
       if (f.opcode() == Opcode.CLOSE) {
         if (!to.inactive && !to.closeSent) {
           to.closeSent = true;
-          write(to, new CloseWebSocketFrame(true, 0, Unpooled.wrappedBuffer(f.payload())));
+          write(to, encode(to, Opcode.CLOSE, true, f.payload()));
           flush(to);
           closeWritten(to);
           maybeFinish(to);
         }
       } else if (!to.inactive && !to.closeSent) {
-        write(to, NettyFrame.toNetty(f));
+        write(to, encode(to, f.opcode(), f.fin(), f.payload()));
       }
     }
     if (!inRead && to.needsFlush) {
@@ -340,22 +346,23 @@ final class Link implements LinkHandle {
     }
   }
 
-  private void recordData(Side from, WebSocketFrame frame, int size) {
+  private void recordData(Side from, int opcode, boolean fin, int headerLength, int size, ByteBuf wire) {
     if (!from.inMessage) {
       from.inMessage = true;
-      from.messageOpcode = NettyFrame.opcodeOf(frame).wire();
+      from.messageOpcode = opcode == OP_TEXT ? "text" : opcode == OP_BINARY ? "binary" : "continuation";
       from.messageSize = 0;
       from.messageFrames = 0;
       from.preview = null;
-      if (level == Level.PREVIEW && frame instanceof TextWebSocketFrame) {
+      if (level == Level.PREVIEW && opcode == OP_TEXT) {
         int n = Math.min(size, PREVIEW_BYTES);
-        from.preview = frame.content().toString(frame.content().readerIndex(), n, StandardCharsets.UTF_8);
-        from.previewTruncated = n < size || !frame.isFinalFragment();
+        int at = wire.readerIndex() + headerLength;
+        from.preview = new String(WireFrames.payload(wire, at, n, WireFrames.maskOf(wire, headerLength)), StandardCharsets.UTF_8);
+        from.previewTruncated = n < size || !fin;
       }
     }
     from.messageSize += size;
     from.messageFrames++;
-    if (frame.isFinalFragment()) {
+    if (fin) {
       from.inMessage = false;
       from.messages++;
       from.messageId++;
@@ -373,20 +380,22 @@ final class Link implements LinkHandle {
     }
   }
 
-  private void onCloseFrame(Side from, CloseWebSocketFrame close) {
-    boolean hasCode = close.content().readableBytes() >= 2;
+  private void onCloseFrame(Side from, int headerLength, ByteBuf close) {
+    byte[] payload = WireFrames.payload(close, headerLength); // at most 125 bytes
+    boolean hasCode = payload.length >= 2;
     record(
         new EventBody.Close(
             from.leg,
             from.leg.wire(),
-            hasCode ? close.statusCode() : null,
-            hasCode ? close.reasonText() : null,
+            hasCode ? (payload[0] & 0xFF) << 8 | payload[1] & 0xFF : null,
+            hasCode ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : null,
             null));
     from.closeReceived = true;
     Side to = from.other();
     DirectionPipeline pipeline = pipeline(from.ingress);
     if (!pipeline.isPassThrough()) {
-      pipeline.push(Unit.of(from.ingress, copy(close), 0, timeline.now())); // behind what faults hold
+      close.release();
+      pipeline.push(Unit.of(from.ingress, new BytesFrame(Opcode.CLOSE, true, payload), 0, timeline.now())); // behind what faults hold
     } else if (!to.inactive && !to.closeSent) {
       to.closeSent = true;
       write(to, close); // the payload travels byte for byte
@@ -415,6 +424,11 @@ final class Link implements LinkHandle {
       source.readPaused = false;
       updateAutoRead(source);
     }
+  }
+
+  /** After the take-over: the link alone decides whether this leg reads. */
+  void resumeReading(Side side) {
+    updateAutoRead(side);
   }
 
   private static void updateAutoRead(Side side) {
@@ -461,9 +475,15 @@ final class Link implements LinkHandle {
     }
   }
 
+  /** The scanner refused what {@code from}'s peer sent. */
+  void onViolation(Side from, int code, String why) {
+    failLeg(from, code, why);
+    onReadComplete(from);
+  }
+
   void onException(Side from, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException bad) {
-      // Netty's decoder refused what the peer sent; with closeOnProtocolViolation off it said nothing.
+      // Netty's decoder refused what the peer sent before the take-over; with closeOnProtocolViolation off it said nothing.
       int code = bad.closeStatus() != null ? bad.closeStatus().code() : CloseStatus.PROTOCOL_ERROR;
       failLeg(from, code, bad.getMessage());
     } else if (cause instanceof SocketException || isReset(cause)) {
@@ -528,7 +548,7 @@ final class Link implements LinkHandle {
 
   // ---- actions ----
 
-  private void write(Side to, WebSocketFrame frame) {
+  private void write(Side to, ByteBuf frame) {
     to.ctx.write(frame, to.ctx.voidPromise());
     to.needsFlush = true;
     if (!to.ctx.channel().isWritable()) {
@@ -579,7 +599,7 @@ final class Link implements LinkHandle {
     if (!side.closeSent && !side.inactive) {
       side.closeSent = true;
       record(new EventBody.Close(side.leg, "proxy", code, reason, null));
-      side.ctx.write(new CloseWebSocketFrame(code, reason), side.ctx.voidPromise());
+      side.ctx.write(closeFrame(side, code, reason), side.ctx.voidPromise());
       closeAfterFlush(side);
     }
     Side other = side.other();
@@ -587,7 +607,7 @@ final class Link implements LinkHandle {
       other.closeSent = true;
       String otherReason = "peer failed: " + code;
       record(new EventBody.Close(other.leg, "proxy", CloseStatus.GOING_AWAY, otherReason, null));
-      other.ctx.write(new CloseWebSocketFrame(CloseStatus.GOING_AWAY, otherReason), other.ctx.voidPromise());
+      other.ctx.write(closeFrame(other, CloseStatus.GOING_AWAY, otherReason), other.ctx.voidPromise());
       flush(other);
       maybeFinish(other);
     }
@@ -649,7 +669,7 @@ final class Link implements LinkHandle {
       if (!s.inactive && !s.closeSent) {
         s.closeSent = true;
         record(new EventBody.Close(s.leg, "proxy", code, reason, null));
-        s.ctx.write(new CloseWebSocketFrame(code, reason), s.ctx.voidPromise());
+        s.ctx.write(closeFrame(s, code, reason), s.ctx.voidPromise());
         s.endedByProxy = true;
         closeAfterFlush(s);
       } else if (!s.inactive) {

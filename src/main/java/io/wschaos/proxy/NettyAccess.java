@@ -1,6 +1,24 @@
 package io.wschaos.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.wschaos.frame.Opcode;
+import java.lang.reflect.Field;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.impl.HttpServerConnection;
@@ -8,9 +26,44 @@ import io.vertx.core.internal.http.WebSocketInternal;
 
 /**
  * The one place that reaches below Vert.x's public API, to the Netty pipeline of a connection.
- * Check it on every Vert.x upgrade: these are internal types (verified on 5.0.7).
+ * Check it on every Vert.x upgrade: these are internal types (verified on 5.0.7, Netty 4.2.9).
  */
 final class NettyAccess {
+  /**
+   * What {@link WebSocket08FrameDecoder} knows of a frame it has begun and not finished: its
+   * header is consumed, its payload still in the decoder's buffer. The take-over writes that header
+   * back in front of the buffer, so the scanner sees the frame whole.
+   */
+  private static final Field STATE;
+  private static final Field FIN;
+  private static final Field RSV;
+  private static final Field OPCODE;
+  private static final Field MASKED;
+  private static final Field LEN1;
+  private static final Field LENGTH;
+  private static final Field MASK;
+
+  static {
+    try {
+      STATE = decoderField("state");
+      FIN = decoderField("frameFinalFlag");
+      RSV = decoderField("frameRsv");
+      OPCODE = decoderField("frameOpcode");
+      MASKED = decoderField("frameMasked");
+      LEN1 = decoderField("framePayloadLen1");
+      LENGTH = decoderField("framePayloadLength");
+      MASK = decoderField("mask");
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException("this Netty's WebSocket decoder is not the one wschaos was built against", e);
+    }
+  }
+
+  private static Field decoderField(String name) throws NoSuchFieldException {
+    Field f = WebSocket08FrameDecoder.class.getDeclaredField(name);
+    f.setAccessible(true);
+    return f;
+  }
+
   /** Vert.x names its connection handler this in every HTTP and WebSocket pipeline. */
   static final String VERTX_HANDLER = "handler";
 
@@ -44,5 +97,87 @@ final class NettyAccess {
   /** The Vert.x handler's context of an open WebSocket. */
   static ChannelHandlerContext of(WebSocket ws) {
     return ((WebSocketInternal) ws).channelHandlerContext();
+  }
+
+  /**
+   * Takes a WebSocket channel from Vert.x: removes its frame decoder, frame encoder and connection
+   * handler (Vert.x's remove hook forgets the connection, so its per-connection objects can go).
+   * What the decoder had read of a frame it has not finished goes into {@code prefix}: the header
+   * it consumed, re-made from its fields, here; the rest, its buffered bytes, reach {@code leg}'s
+   * channelRead as the decoder is removed.
+   */
+  static void removeVertx(ChannelHandlerContext leg, CompositeByteBuf prefix) {
+    ChannelPipeline p = leg.pipeline();
+    ChannelHandler decoder = p.get(WebSocketFrameDecoder.class);
+    if (decoder instanceof WebSocket08FrameDecoder d) {
+      byte[] header = partialHeader(d);
+      if (header.length > 0) {
+        prefix.addComponent(true, leg.alloc().buffer(header.length).writeBytes(header));
+      }
+    }
+    if (decoder != null) {
+      p.remove(decoder);
+    }
+    ChannelHandler encoder = p.get(WebSocketFrameEncoder.class);
+    if (encoder != null) {
+      p.remove(encoder);
+    }
+    if (p.get(VERTX_HANDLER) != null) {
+      p.remove(VERTX_HANDLER);
+    }
+  }
+
+  private static byte[] partialHeader(WebSocket08FrameDecoder d) {
+    try {
+      String state = ((Enum<?>) STATE.get(d)).name();
+      int step =
+          switch (state) {
+            case "READING_SECOND" -> 1; // the first byte is read
+            case "READING_SIZE" -> 2; // and the second
+            case "MASKING_KEY" -> 3; // and the extended length
+            case "PAYLOAD" -> 4; // and the mask
+            default -> 0; // READING_FIRST: between frames; CORRUPT: it failed already
+          };
+      if (step == 0) {
+        return new byte[0];
+      }
+      ByteBuf h = io.netty.buffer.Unpooled.buffer(14);
+      h.writeByte((FIN.getBoolean(d) ? 0x80 : 0) | (RSV.getInt(d) << 4) | OPCODE.getInt(d));
+      if (step >= 2) {
+        int len1 = LEN1.getInt(d);
+        boolean masked = MASKED.getBoolean(d);
+        h.writeByte((masked ? 0x80 : 0) | len1);
+        if (step >= 3) {
+          long length = LENGTH.getLong(d);
+          if (len1 == 126) {
+            h.writeShort((int) length);
+          } else if (len1 == 127) {
+            h.writeLong(length);
+          }
+          if (step >= 4 && masked) {
+            h.writeInt(MASK.getInt(d));
+          }
+        }
+      }
+      return ByteBufUtil.getBytes(h);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read the WebSocket decoder's state", e);
+    }
+  }
+
+  /** The wire bytes of a frame Netty decoded before the take-over: masked toward a client leg's scanner. */
+  static ByteBuf reencode(ByteBufAllocator alloc, WebSocketFrame f, boolean masked) {
+    try {
+      Opcode op =
+          f instanceof TextWebSocketFrame ? Opcode.TEXT
+              : f instanceof BinaryWebSocketFrame ? Opcode.BINARY
+              : f instanceof ContinuationWebSocketFrame ? Opcode.CONTINUATION
+              : f instanceof PingWebSocketFrame ? Opcode.PING
+              : f instanceof PongWebSocketFrame ? Opcode.PONG
+              : Opcode.CLOSE;
+      return WireFrames.encode(alloc, op, f.isFinalFragment(), ByteBufUtil.getBytes(f.content()), masked);
+    } finally {
+      f.release();
+    }
   }
 }

@@ -245,6 +245,7 @@ final class TimelineFile {
     long bytes = 0;
     long written = 0;
     ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
+    TimelineJson.Line fast = new TimelineJson.Line();
     try {
       if (early != null) {
         out = early;
@@ -275,8 +276,12 @@ final class TimelineFile {
           if (written % INDEX_EVERY == 0) {
             index(e.seq(), bytes + buf.size());
           }
-          TimelineJson.write(g, line);
-          g.flush();
+          if (TimelineJson.writeMessage(fast, line)) {
+            fast.writeTo(buf);
+          } else {
+            TimelineJson.write(g, line);
+            g.flush();
+          }
           buf.write('\n');
           written++;
           lastSeq = e.seq();

@@ -156,6 +156,111 @@ public final class TimelineJson {
     return g;
   }
 
+  /**
+   * Writes a message event without a preview (level {@code meta}'s bulk: one per message) into
+   * {@code line} as the same JSON {@link #write} would make, without a generator; false, and
+   * nothing written, for any other event. Through Jackson such an event cost the writer thread
+   * more CPU than relaying the message (docs/benchmarks.md).
+   */
+  public static boolean writeMessage(Line line, Event e) {
+    if (!(e.body() instanceof Message m) || m.preview() != null || m.truncated() || m.to() == null
+        || e.t() < 0 || !plainAscii(m.opcode())) {
+      return false;
+    }
+    line.reset();
+    line.ascii("{\"v\":").digits(Event.SCHEMA_VERSION).ascii(",\"seq\":").digits(e.seq()).ascii(",\"t\":");
+    long frac = e.t() % 1000;
+    line.digits(e.t() / 1000).put('.').put('0' + frac / 100).put('0' + frac / 10 % 10).put('0' + frac % 10);
+    line.ascii(",\"kind\":\"message\",\"link\":").digits(e.link()).ascii(",\"client\":").digits(e.client());
+    line.ascii(e.phase() == Phase.RUN ? ",\"phase\":\"run\",\"to\":\"" : ",\"phase\":\"teardown\",\"to\":\"");
+    line.ascii(m.to().wire()).ascii("\",\"id\":").digits(m.id()).ascii(",\"opcode\":\"").ascii(m.opcode());
+    line.ascii("\",\"size\":").digits(m.size()).ascii(",\"frames\":").digits(m.frames()).put('}');
+    return true;
+  }
+
+  /** Letters, digits and '_' only: nothing JSON would escape. */
+  private static boolean plainAscii(String s) {
+    if (s == null || s.length() > 32) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A reusable buffer for one ASCII line (one per writer thread); holds any message line {@link #writeMessage} makes. */
+  public static final class Line {
+    /** 10^i for i in 0..18: a number below POWERS[k] has at most k digits. */
+    private static final long[] POWERS = new long[19];
+
+    static {
+      POWERS[0] = 1;
+      for (int i = 1; i < POWERS.length; i++) {
+        POWERS[i] = POWERS[i - 1] * 10;
+      }
+    }
+
+    private final byte[] b = new byte[512];
+    private int n;
+
+    void reset() {
+      n = 0;
+    }
+
+    Line put(long c) {
+      b[n++] = (byte) c;
+      return this;
+    }
+
+    Line ascii(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        b[n++] = (byte) s.charAt(i);
+      }
+      return this;
+    }
+
+    Line digits(long v) {
+      if (v < 0) {
+        if (v == Long.MIN_VALUE) {
+          return ascii("-9223372036854775808");
+        }
+        put('-');
+        v = -v;
+      }
+      int len = 1;
+      while (len < POWERS.length && v >= POWERS[len]) {
+        len++;
+      }
+      int i = n + len;
+      n = i;
+      while (v >= 100) { // two digits a step, by the constant 100: the JIT multiplies instead
+        int q = (int) (v % 100);
+        v /= 100;
+        b[--i] = (byte) ('0' + q % 10);
+        b[--i] = (byte) ('0' + q / 10);
+      }
+      b[--i] = (byte) ('0' + v % 10);
+      if (v >= 10) {
+        b[--i] = (byte) ('0' + v / 10);
+      }
+      return this;
+    }
+
+    /** Appends the line to {@code out} in one write. */
+    public void writeTo(java.io.OutputStream out) throws IOException {
+      out.write(b, 0, n);
+    }
+
+    @Override
+    public String toString() {
+      return new String(b, 0, n, StandardCharsets.US_ASCII);
+    }
+  }
+
   /** The event as one line of JSON, without the newline, exactly as given (not redacted). */
   public static String toLine(Event e) {
     return new String(toBytes(e), StandardCharsets.UTF_8);

@@ -157,6 +157,11 @@ public final class RawWebSocket implements Closeable {
     out.flush();
   }
 
+  /** Reads exactly {@code n} bytes off the socket, frames or not. */
+  public byte[] readRaw(int n) throws IOException {
+    return in.readNBytes(n);
+  }
+
   /** Writes {@code bytes} to the socket as they are. */
   public void sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);

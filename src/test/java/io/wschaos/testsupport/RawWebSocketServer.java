@@ -35,6 +35,11 @@ public final class RawWebSocketServer implements Closeable {
 
   /** Accepts the next connection within {@code timeout}, reads its upgrade request and answers 101. */
   public RawWebSocket accept(Duration timeout) throws IOException {
+    return accept(timeout, new byte[0]);
+  }
+
+  /** As {@link #accept(Duration)}, with {@code first} (frames, say) in the same write as the 101. */
+  public RawWebSocket accept(Duration timeout, byte[] first) throws IOException {
     Socket s = acceptTcp(timeout);
     InputStream in = new BufferedInputStream(s.getInputStream(), 256 * 1024);
     RawWebSocket.HttpHead request = RawWebSocket.readHead(in);
@@ -47,7 +52,10 @@ public final class RawWebSocketServer implements Closeable {
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Accept: " + RawWebSocket.acceptFor(key) + "\r\n\r\n";
-    s.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
+    byte[] head = response.getBytes(StandardCharsets.US_ASCII);
+    byte[] all = java.util.Arrays.copyOf(head, head.length + first.length);
+    System.arraycopy(first, 0, all, head.length, first.length);
+    s.getOutputStream().write(all);
     s.getOutputStream().flush();
     return new RawWebSocket(s, in, false, request);
   }
