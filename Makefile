@@ -2,7 +2,7 @@
 MVN ?= mvn -q -B
 JAR := target/wschaos.jar
 
-.PHONY: build run test bench clean node
+.PHONY: build run test bench soak clean node
 
 build: $(JAR)
 
@@ -26,6 +26,11 @@ test: node_modules
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build
 	bash bench/run.sh
+
+# The reliability run (docs/reliability.md): longer fuzzing, soak, reconnect storms, leak checks; < 15 min.
+# `bash bench/soak.sh --quick` for a short run.
+soak: build
+	bash bench/soak.sh
 
 clean:
 	$(MVN) clean

@@ -138,7 +138,8 @@ final class FaultRoutes {
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw new ApiError(400, "the body is not valid JSON" + where, List.of(new SpecProblem(ROOT, e.getOriginalMessage())));
     } catch (java.io.IOException e) {
-      throw new ApiError(400, "the body could not be read: " + e.getMessage());
+      // Jackson guesses the encoding from the first bytes: NULs there read as UCS-4 it cannot decode
+      throw new ApiError(400, "the body is not valid JSON", List.of(new SpecProblem(ROOT, e.getMessage())));
     }
   }
 

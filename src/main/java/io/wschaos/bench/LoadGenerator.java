@@ -476,6 +476,207 @@ public final class LoadGenerator implements AutoCloseable {
         .put("stillOpen", stillOpen).put("echoedAfterHold", echoed.sum());
   }
 
+  // ---------------------------------------------------------------- numbered links (the soak)
+
+  /**
+   * What the client of a numbered run saw on one link: for every sequence number how often it came
+   * back, which came back first after a higher one (out of order), and how many were not what was
+   * sent (corrupted).
+   */
+  public static final class Ledger {
+    public final int link;
+    final byte[] copies;
+    public final java.util.BitSet outOfOrder = new java.util.BitSet();
+    public long corrupted;
+    public long received;
+    long firstArrivals;
+    long maxSeen;
+    long sent;
+    public volatile boolean closedEarly;
+
+    Ledger(int link, int messages) {
+      this.link = link;
+      this.copies = new byte[messages + 1];
+    }
+
+    /** How often {@code seq} came back (saturates at 127). */
+    public int copies(long seq) {
+      return copies[(int) seq];
+    }
+
+    public int messages() {
+      return copies.length - 1;
+    }
+
+    /** How many numbers were sent: all of them, unless the run's time ran out first. */
+    public long sent() {
+      return sent;
+    }
+  }
+
+  /**
+   * The payload of message {@code seq} on {@code link}: the numbers, then filler derived from them, so
+   * that any changed, cut or swapped byte shows.
+   */
+  public static String numbered(int link, long seq, int size) {
+    StringBuilder b = new StringBuilder(size).append(link).append(':').append(seq).append(':');
+    long x = link * 1_000_003L + seq;
+    while (b.length() < size) {
+      x = x * 6364136223846793005L + 1442695040888963407L;
+      b.append((char) ('a' + (int) ((x >>> 59) & 15)));
+    }
+    return b.toString();
+  }
+
+  /**
+   * Sends {@code messages} numbered text messages on each of {@code links} links (the path of link i
+   * is {@code target + "/" + i}, so the proxy's timeline tells them apart), {@code inFlight} at a
+   * time, and checks every echo: the next message goes when a number arrives for the first time, so
+   * duplicates do not inflate the window. Returns when every link has had every number back; after
+   * {@code maxSeconds} it stops sending and waits up to 30 s for what was sent (so a run cut short by
+   * time is still checked whole, up to {@link Ledger#sent()}). {@code progress} gets the total of
+   * first arrivals once a second.
+   */
+  public List<Ledger> numbered(URI target, int links, int messages, int inFlight, int size, double maxSeconds, LongConsumer progress)
+      throws InterruptedException {
+    List<Ledger> ledgers = new ArrayList<>();
+    List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch opened = new CountDownLatch(links);
+    CountDownLatch finished = new CountDownLatch(links);
+    LongAdder firsts = new LongAdder();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+    String base = target.toString().endsWith("/") ? target.toString() : target + "/";
+    for (int i = 0; i < links; i++) {
+      Ledger l = new Ledger(i + 1, messages);
+      ledgers.add(l);
+      Context ctx = loops.get(i % loops.size());
+      ctx.runOnContext(v -> connect(URI.create(base + l.link)).onComplete(ar -> {
+        if (ar.failed()) {
+          l.closedEarly = true;
+          opened.countDown();
+          finished.countDown();
+          return;
+        }
+        WebSocket ws = ar.result();
+        sockets.add(ws);
+        ws.exceptionHandler(t -> {});
+        ws.closeHandler(x -> {
+          if (running.get()) {
+            l.closedEarly = true;
+          }
+        });
+        ws.textMessageHandler(text -> {
+          l.received++;
+          int c1 = text.indexOf(':');
+          int c2 = c1 < 0 ? -1 : text.indexOf(':', c1 + 1);
+          long seq;
+          try {
+            seq = c2 < 0 ? -1 : Long.parseLong(text, c1 + 1, c2, 10);
+          } catch (NumberFormatException e) {
+            seq = -1;
+          }
+          if (seq < 1 || seq > messages || !text.equals(numbered(l.link, seq, size))) {
+            l.corrupted++;
+            return;
+          }
+          int c = l.copies[(int) seq];
+          if (c < 127) {
+            l.copies[(int) seq] = (byte) (c + 1);
+          }
+          if (c > 0) {
+            return; // a duplicate: the ledger has it, the window does not move
+          }
+          if (seq < l.maxSeen) {
+            l.outOfOrder.set((int) seq);
+          } else {
+            l.maxSeen = seq;
+          }
+          l.firstArrivals++;
+          firsts.increment();
+          if (l.sent < messages && sending.get()) {
+            l.sent++;
+            ws.writeTextMessage(numbered(l.link, l.sent, size));
+          }
+          if (l.firstArrivals == messages) {
+            finished.countDown();
+          }
+        });
+        opened.countDown();
+        for (int k = 0; k < inFlight && l.sent < messages; k++) {
+          l.sent++;
+          ws.writeTextMessage(numbered(l.link, l.sent, size));
+        }
+      }));
+    }
+    opened.await(CONNECT_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+    long until = System.nanoTime() + (long) (maxSeconds * 1e9);
+    while (System.nanoTime() < until && !finished.await(1, TimeUnit.SECONDS)) {
+      progress.accept(firsts.sum());
+    }
+    if (finished.getCount() > 0) {
+      sending.set(false);
+      long drain = System.nanoTime() + 30_000_000_000L;
+      while (System.nanoTime() < drain && ledgers.stream().anyMatch(l -> !l.closedEarly && l.firstArrivals < l.sent)) {
+        Thread.sleep(100); // racy reads of the ledgers, only to end the drain early
+      }
+    }
+    progress.accept(firsts.sum());
+    Thread.sleep(500); // late duplicates (a gap) land in the ledger too
+    running.set(false);
+    List<Future<Void>> closing = new ArrayList<>();
+    synchronized (sockets) {
+      for (WebSocket ws : sockets) {
+        if (!ws.isClosed()) {
+          closing.add(ws.close());
+        }
+      }
+    }
+    awaitAll(closing, 15_000);
+    return ledgers;
+  }
+
+  // ---------------------------------------------------------------- reconnect storm
+
+  /**
+   * A reconnecting client in a hot loop, as a library behaves against a server that closes at once:
+   * {@code parallel} loops, each opening a link and, as soon as it closes (or fails), opening the
+   * next, for {@code seconds}. Returns the attempts, opens and failures.
+   */
+  public JsonObject storm(URI target, int parallel, double seconds) throws InterruptedException {
+    LongAdder attempts = new LongAdder();
+    LongAdder opens = new LongAdder();
+    LongAdder failures = new LongAdder();
+    long until = System.nanoTime() + (long) (seconds * 1e9);
+    CountDownLatch done = new CountDownLatch(parallel);
+    for (int i = 0; i < parallel; i++) {
+      Context ctx = loops.get(i % loops.size());
+      Runnable[] again = new Runnable[1];
+      again[0] = () -> {
+        if (System.nanoTime() >= until) {
+          done.countDown();
+          return;
+        }
+        attempts.increment();
+        connect(target).onComplete(ar -> {
+          if (ar.failed()) {
+            failures.increment();
+            ctx.runOnContext(v -> again[0].run());
+            return;
+          }
+          opens.increment();
+          WebSocket ws = ar.result();
+          ws.exceptionHandler(t -> {});
+          ws.closeHandler(v -> ctx.runOnContext(x -> again[0].run()));
+        });
+      };
+      ctx.runOnContext(v -> again[0].run());
+    }
+    done.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS);
+    return new JsonObject().put("attempts", attempts.sum()).put("opens", opens.sum()).put("failures", failures.sum())
+        .put("seconds", seconds).put("parallel", parallel);
+  }
+
   private static void sleepSeconds(double s) throws InterruptedException {
     Thread.sleep(Math.max(0, Math.round(s * 1000)));
   }
@@ -493,7 +694,7 @@ public final class LoadGenerator implements AutoCloseable {
   // ---------------------------------------------------------------- command line
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !(args[0].equals("run") || args[0].equals("idle"))) {
+    if (args.length == 0 || !(args[0].equals("run") || args[0].equals("idle") || args[0].equals("storm"))) {
       usage();
     }
     String mode = args[0];
@@ -515,6 +716,7 @@ public final class LoadGenerator implements AutoCloseable {
         case "--event-loops" -> loopsN = Integer.parseInt(args[++i]);
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--hold" -> hold = Double.parseDouble(args[++i]);
+        case "--url-env" -> url = URI.create(System.getenv(args[++i]));
         default -> usage();
       }
     }
@@ -529,7 +731,10 @@ public final class LoadGenerator implements AutoCloseable {
     int code = 0;
     try (LoadGenerator gen = new LoadGenerator(loopsN)) {
       JsonObject result;
-      if (mode.equals("run")) {
+      if (mode.equals("storm")) {
+        result = gen.storm(url, concurrency, duration);
+        System.out.println("STORM " + result.encode());
+      } else if (mode.equals("run")) {
         result = gen.run(url, new Load("cli", links, inFlight, size, text), new Timing(warmup, duration, maxMessages),
             new Probe() {
               public void measureStart() {}
@@ -555,7 +760,8 @@ public final class LoadGenerator implements AutoCloseable {
   private static void usage() {
     System.err.println(
         "usage: LoadGenerator run  --url ws://127.0.0.1:PORT/ [--links 1] [--in-flight 1] [--size 64] [--binary] [--warmup 1] [--duration 5] [--max-messages N] [--event-loops 2]\n"
-            + "       LoadGenerator idle --url ws://127.0.0.1:PORT/ --links N [--concurrency 200] [--hold 30] [--event-loops 2]");
+            + "       LoadGenerator idle --url ws://127.0.0.1:PORT/ --links N [--concurrency 200] [--hold 30] [--event-loops 2]\n"
+            + "       LoadGenerator storm (--url URL | --url-env VAR) [--concurrency 8] [--duration 25]: reconnect in a hot loop");
     System.exit(2);
   }
 }

@@ -200,11 +200,33 @@ public final class Story {
   private static final Set<String> LOST = Set.of("dropped", "swallowed", "discarded");
   private static final Set<String> HOLDING = Set.of("delayed", "reordered", "throttled", "stalled");
   /**
-   * Query keys that change from one attempt of a socket to the next and so never tell two sockets
-   * apart: secrets (as the redactor names them) and resume positions.
+   * Words of query keys that change from one attempt of a socket to the next and so never tell two
+   * sockets apart: secrets (as the redactor names them) and resume positions. Matched as words of the
+   * key ({@code access_token}, {@code lastSeq}), or as a prefix or suffix of one ({@code lastseq},
+   * {@code apikey}) for words of three letters or more — never as any substring, so that
+   * {@code events=trades} and {@code events=quotes} stay two sockets.
    */
-  private static final java.util.regex.Pattern PER_ATTEMPT_KEY =
-      java.util.regex.Pattern.compile("token|key|secret|pass|auth|sig|seq|last|since|offset|cursor|resume|position|from|nonce|attempt|retry|ts|time", java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final Set<String> PER_ATTEMPT_WORDS =
+      Set.of("token", "key", "secret", "pass", "password", "passwd", "auth", "authorization", "sig",
+          "signature", "jwt", "seq", "last", "since", "offset", "cursor", "resume", "position", "from",
+          "nonce", "attempt", "retry", "ts", "time", "timestamp");
+  private static final java.util.regex.Pattern KEY_WORD_BREAK =
+      java.util.regex.Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
+
+  static boolean perAttemptKey(String key) {
+    for (String word : KEY_WORD_BREAK.split(key)) {
+      String w = word.toLowerCase(Locale.ROOT);
+      if (PER_ATTEMPT_WORDS.contains(w)) {
+        return true;
+      }
+      for (String p : PER_ATTEMPT_WORDS) {
+        if (p.length() >= 3 && w.length() > p.length() && (w.startsWith(p) || w.endsWith(p))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   private static final Object CACHE_LOCK = new Object();
   /** The last story built, held softly so that it never pins a finished run's events. */
@@ -545,7 +567,7 @@ public final class Story {
   /** The query parameters that name a socket: all but the per-attempt ones. */
   private static Map<String, List<String>> socketKeys(Attempt a) {
     Map<String, List<String>> q = queryParams(a.body().query());
-    q.keySet().removeIf(k -> PER_ATTEMPT_KEY.matcher(k).find());
+    q.keySet().removeIf(Story::perAttemptKey);
     return q;
   }
 

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +36,8 @@ import java.util.Map;
  */
 final class HandshakeRelay {
   private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+  private static final long FIRST_RECHECK_MS = 50;
+  private static final long MAX_RECHECK_MS = 1_000;
 
   private final ProxyServer proxy;
   private final WebSocketClient client;
@@ -75,7 +79,14 @@ final class HandshakeRelay {
       return;
     }
     if (action instanceof HandshakeAction.Delay d) {
-      proxy.vertx().setTimer(Math.max(1, d.micros() / 1000), id -> relay(req, clientLeg, linkId, clientNo, offered));
+      long delay = proxy.vertx().setTimer(Math.max(1, d.micros() / 1000), id -> relay(req, clientLeg, linkId, clientNo, offered));
+      // A client that leaves while the fault holds it is never dialled upstream; relay() takes over this handler.
+      req.response()
+          .closeHandler(
+              v -> {
+                proxy.vertx().cancelTimer(delay);
+                leftDuringHandshake(clientLeg, linkId, clientNo);
+              });
       return;
     }
     relay(req, clientLeg, linkId, clientNo, offered);
@@ -84,6 +95,11 @@ final class HandshakeRelay {
   /** Opens the upstream WebSocket as the client asked, and answers the client with the outcome. */
   private void relay(HttpServerRequest req, LegHandler clientLeg, int linkId, int clientNo, List<String> offered) {
     ProxyOptions o = proxy.options();
+    String invalid = HeaderPolicy.invalidTarget(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()));
+    if (invalid != null) {
+      reject(req, clientLeg, linkId, clientNo, 400, invalid);
+      return;
+    }
     WebSocketConnectOptions co =
         new WebSocketConnectOptions()
             .setHost(o.upstream().getHost())
@@ -102,8 +118,14 @@ final class HandshakeRelay {
     }
 
     // Vert.x's own handshake timer closes the upstream socket; ours answers the client. Both run
-    // out together, so a hung upstream costs one socket for the timeout and no longer.
+    // out together, so a hung upstream costs one socket for the timeout and no longer (or until
+    // its client leaves, below).
     co.setTimeout(o.upstreamTimeout().toMillis());
+    long started = System.nanoTime();
+    // Connected on a context of its own, the upstream connection can be found and closed if the
+    // client leaves first: Vert.x hands it out only once the handshake is complete.
+    Context attempt = NettyAccess.attemptContext(proxy.vertx());
+    Future<WebSocket> connecting = NettyAccess.on(attempt, () -> client.connect(co));
     boolean[] answered = new boolean[1];
     long timer =
         proxy
@@ -123,33 +145,46 @@ final class HandshakeRelay {
               if (!answered[0]) {
                 answered[0] = true;
                 proxy.vertx().cancelTimer(timer);
-                clientLeg.releaseHeld();
-                proxy.timeline().record(linkId, clientNo, new EventBody.Abort(io.wschaos.frame.Leg.CLIENT, "client", "fin", null, "left during the handshake"));
+                leftDuringHandshake(clientLeg, linkId, clientNo);
+                closeUpstream(attempt, connecting, FIRST_RECHECK_MS);
               }
             });
-    long started = System.nanoTime();
-    client
-        .connect(co)
-        .onComplete(
-            ar -> {
-              proxy.vertx().cancelTimer(timer);
-              if (answered[0]) {
-                if (ar.succeeded()) {
-                  NettyAccess.of(ar.result()).close(); // no close handshake: nobody is on the other side
-                }
-                return;
-              }
-              answered[0] = true;
-              if (ar.succeeded()) {
-                upgrade(req, clientLeg, ar.result(), linkId, clientNo);
-              } else if (ar.cause() instanceof UpgradeRejectedException rej) {
-                relayRejection(req, clientLeg, rej, linkId, clientNo);
-              } else if (System.nanoTime() - started >= o.upstreamTimeout().toNanos()) {
-                reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out after " + seconds(o));
-              } else {
-                reject(req, clientLeg, linkId, clientNo, 502, "upstream unreachable: " + ar.cause().getMessage());
-              }
-            });
+    connecting.onComplete(
+        ar -> {
+          proxy.vertx().cancelTimer(timer);
+          if (answered[0]) {
+            if (ar.succeeded()) {
+              NettyAccess.of(ar.result()).close(); // no close handshake: nobody is on the other side
+            }
+            return;
+          }
+          answered[0] = true;
+          if (ar.succeeded()) {
+            upgrade(req, clientLeg, ar.result(), linkId, clientNo);
+          } else if (ar.cause() instanceof UpgradeRejectedException rej) {
+            relayRejection(req, clientLeg, rej, linkId, clientNo);
+          } else if (System.nanoTime() - started >= o.upstreamTimeout().toNanos()) {
+            reject(req, clientLeg, linkId, clientNo, 504, "upstream handshake timed out after " + seconds(o));
+          } else {
+            reject(req, clientLeg, linkId, clientNo, 502, "upstream unreachable: " + ar.cause().getMessage());
+          }
+        });
+  }
+
+  private void leftDuringHandshake(LegHandler clientLeg, int linkId, int clientNo) {
+    clientLeg.releaseHeld();
+    proxy.timeline().record(linkId, clientNo, new EventBody.Abort(io.wschaos.frame.Leg.CLIENT, "client", "fin", null, "left during the handshake"));
+  }
+
+  /**
+   * Closes the upstream connection of an attempt whose client has left. While its TCP connect is
+   * still in progress there is none to close yet: look again, less and less often, until the
+   * attempt completes (a handshake that completes is closed where it completes).
+   */
+  private void closeUpstream(Context attempt, Future<WebSocket> connecting, long recheckMs) {
+    if (!connecting.isComplete() && !NettyAccess.closeConnecting(client, attempt)) {
+      proxy.vertx().setTimer(recheckMs, id -> closeUpstream(attempt, connecting, Math.min(2 * recheckMs, MAX_RECHECK_MS)));
+    }
   }
 
   private static String seconds(ProxyOptions o) {
@@ -184,8 +219,7 @@ final class HandshakeRelay {
         .onComplete(
             dr -> {
               if (dr.failed()) {
-                clientLeg.releaseHeld();
-                proxy.timeline().record(linkId, clientNo, new EventBody.Abort(io.wschaos.frame.Leg.CLIENT, "client", "fin", null, "left during the handshake"));
+                leftDuringHandshake(clientLeg, linkId, clientNo);
                 NettyAccess.of(up).close();
                 return;
               }

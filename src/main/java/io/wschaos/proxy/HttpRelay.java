@@ -27,6 +27,12 @@ final class HttpRelay {
     req.pause();
     long start = proxy.timeline().now();
     ProxyOptions o = proxy.options();
+    String invalid = HeaderPolicy.invalidTarget(HeaderPolicy.upstreamUri(o.upstreamBasePath(), req.uri()));
+    if (invalid != null) {
+      record(req, clientNo, 400, start);
+      req.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=utf-8").end(invalid + "\n");
+      return;
+    }
     RequestOptions ro =
         new RequestOptions()
             .setMethod(req.method())

@@ -43,6 +43,18 @@ final class NettyAccess {
   private static final Field LENGTH;
   private static final Field MASK;
 
+  /** The group in which Vert.x's NetClientImpl (package-private) keeps every channel it connected. */
+  private static final Field CHANNEL_GROUP;
+
+  static {
+    try {
+      CHANNEL_GROUP = Class.forName("io.vertx.core.net.impl.NetClientImpl").getField("channelGroup");
+      CHANNEL_GROUP.setAccessible(true);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("this Vert.x's NetClient is not the one wschaos was built against", e);
+    }
+  }
+
   static {
     try {
       STATE = decoderField("state");
@@ -87,6 +99,53 @@ final class NettyAccess {
   /** A new context on the next of Vert.x's event loops (round robin), to spread servers over loops. */
   static io.vertx.core.Context newEventLoopContext(io.vertx.core.Vertx vertx) {
     return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /**
+   * A context of its own for one upstream attempt: what Vert.x connects while it is current
+   * belongs to it, which is how {@link #closeConnecting} finds a connection Vert.x's API does not
+   * hand out before its handshake completes.
+   */
+  static io.vertx.core.Context attemptContext(io.vertx.core.Vertx vertx) {
+    return ((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).duplicate();
+  }
+
+  /** Runs {@code action} with {@code ctx} current; the caller must be on ctx's event loop. */
+  static <T> T on(io.vertx.core.Context ctx, java.util.function.Supplier<T> action) {
+    io.vertx.core.internal.ContextInternal c = (io.vertx.core.internal.ContextInternal) ctx;
+    io.vertx.core.internal.ContextInternal prev = c.beginDispatch();
+    try {
+      return action.get();
+    } finally {
+      c.endDispatch(prev);
+    }
+  }
+
+  /**
+   * Closes the connection {@code client} opened on {@code ctx} and has not handed out yet (its
+   * handshake is under way). Vert.x keeps every channel of the client in one group; taken-over
+   * channels have no Vert.x handler left and are skipped.
+   *
+   * @return whether there was one: none while the TCP connect is still in progress
+   */
+  static boolean closeConnecting(io.vertx.core.http.WebSocketClient client, io.vertx.core.Context ctx) {
+    io.vertx.core.http.WebSocketClient c = client instanceof io.vertx.core.http.impl.CleanableWebSocketClient cc ? cc.delegate : client;
+    io.netty.channel.group.ChannelGroup channels;
+    try {
+      channels = (io.netty.channel.group.ChannelGroup) CHANNEL_GROUP.get(((io.vertx.core.http.impl.HttpClientBase) c).netClient());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read the WebSocket client's channels", e);
+    }
+    boolean found = false;
+    for (io.netty.channel.Channel ch : channels) {
+      if (ch.pipeline().get(VERTX_HANDLER) instanceof io.vertx.core.net.impl.VertxHandler<?> h
+          && h.getConnection() != null
+          && h.getConnection().context() == ctx) {
+        ch.close();
+        found = true;
+      }
+    }
+    return found;
   }
 
   /** The Vert.x handler's context of an HTTP connection. */

@@ -8,6 +8,35 @@ package io.wschaos.scenario;
  * @param path the key path ({@code faults[1].close.code}; indexes 0-based), or "" for the whole file
  */
 public record ScenarioError(String file, int line, int column, String path, String message) {
+  /** Key paths and messages quote the file's own text, which may hold line breaks: an error stays one line. */
+  public ScenarioError {
+    path = oneLine(path);
+    message = oneLine(message);
+  }
+
+  static String oneLine(String s) {
+    if (s == null || s.chars().noneMatch(Character::isISOControl)) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (Character.isISOControl(c)) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
+  }
+
   /**
    * The YAML syntax error in {@code text}, located as scenario files are ({@code --fault[2]:1:22:
    * YAML syntax error: …}), {@code source} naming the text; null when it parses.

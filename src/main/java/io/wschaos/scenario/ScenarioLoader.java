@@ -4,7 +4,6 @@ import io.wschaos.expect.ExpectationCatalog;
 import io.wschaos.fault.FaultCatalog;
 import io.wschaos.fault.FaultEntryParser;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +124,40 @@ public final class ScenarioLoader {
     n = dot > 0 ? n.substring(0, dot) : n;
     n = n.replaceAll("[^A-Za-z0-9_.-]", "-");
     return n.isEmpty() || !Character.isLetterOrDigit(n.charAt(0)) ? "s" + n : n;
+  }
+
+  /** The text of {@code bytes}, or null when they are not UTF-8. */
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** Where the first byte that is not UTF-8 is (line and column of the text before it), and its value. */
+  private static ScenarioError notUtf8(Path p, byte[] bytes) {
+    int good = 0;
+    java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    java.nio.charset.CoderResult r = d.decode(in, out, true);
+    if (r.isError()) {
+      good = in.position();
+    }
+    String before = new String(bytes, 0, good, StandardCharsets.UTF_8);
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < before.length(); i++) {
+      if (before.charAt(i) == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    String msg = String.format(java.util.Locale.ROOT, "not UTF-8 text: byte 0x%02X (byte %d of the file) is not valid UTF-8 here", bytes[good] & 0xff, good + 1);
+    return new ScenarioError(p.toString(), line, column, "", msg);
   }
 
   private static boolean isScenarioFile(Path p) {
@@ -254,9 +287,12 @@ public final class ScenarioLoader {
 
     String read(Path p) {
       try {
-        return Files.readString(p, StandardCharsets.UTF_8);
-      } catch (MalformedInputException e) {
-        errors.add(new ScenarioError(p.toString(), 0, 0, "", "not UTF-8 text"));
+        byte[] bytes = Files.readAllBytes(p);
+        String text = utf8(bytes);
+        if (text == null) {
+          errors.add(notUtf8(p, bytes));
+        }
+        return text;
       } catch (IOException e) {
         errors.add(new ScenarioError(p.toString(), 0, 0, "", "cannot read: " + e.getMessage()));
       }

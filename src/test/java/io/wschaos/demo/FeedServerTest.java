@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -47,7 +46,7 @@ class FeedServerTest {
 
   private Vertx vertx;
   private WebSocketClient wsClient; // kept in a field: Vert.x 5 disposes unreachable clients
-  private HttpClient httpClient;
+  private final java.net.http.HttpClient plainHttp = java.net.http.HttpClient.newHttpClient();
   private final List<FeedServer> servers = new ArrayList<>();
 
   @BeforeEach
@@ -57,7 +56,6 @@ class FeedServerTest {
     // One connection per request: with a pooled keep-alive connection, about one run in three saw
     // the second request of a test (a 400 after a 200) never answered on Vert.x 5.0.7; a fresh
     // connection per request never did (5 runs of 22 tests).
-    httpClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterEach
@@ -66,7 +64,6 @@ class FeedServerTest {
       s.close().await(5, TimeUnit.SECONDS);
     }
     wsClient.close().await(5, TimeUnit.SECONDS);
-    httpClient.close().await(5, TimeUnit.SECONDS);
   }
 
   // --- data and rate ----------------------------------------------------------------------------
@@ -501,30 +498,29 @@ class FeedServerTest {
   }
 
   private JsonObject mintToken(FeedServer server, String uri) throws Exception {
-    JsonObject body =
-        httpClient
-            .request(HttpMethod.GET, server.port(), "127.0.0.1", uri)
-            .compose(req -> req.send())
-            .compose(
-                resp -> {
-                  assertEquals(200, resp.statusCode(), uri);
-                  return resp.body();
-                })
-            .map(Buffer::toJsonObject)
-            .await(5, TimeUnit.SECONDS);
+    java.net.http.HttpResponse<String> resp = httpGet(server, "GET", uri);
+    assertEquals(200, resp.statusCode(), uri);
+    JsonObject body = new JsonObject(resp.body());
     assertNotNull(body.getString("token"));
     return body;
   }
 
   private int httpStatus(FeedServer server, HttpMethod method, String uri) throws Exception {
+    return httpGet(server, method.name(), uri).statusCode();
+  }
+
+  // The JDK's client for plain HTTP, an independent peer: with Vert.x 5.0.7's HttpClient a request here
+  // now and then got no answer within 5 s on a busy machine, though the same test passed alone.
+  private java.net.http.HttpResponse<String> httpGet(FeedServer server, String method, String uri) throws Exception {
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + uri))
+            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+            .timeout(java.time.Duration.ofSeconds(10))
+            .build();
     try {
-      return httpClient
-          .request(method, server.port(), "127.0.0.1", uri)
-          .compose(req -> req.send())
-          .compose(resp -> resp.body().map(b -> resp.statusCode()))
-          .await(5, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(method + " " + uri + " got no answer within 5 s", e);
+      return plainHttp.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new AssertionError(method + " " + uri + " got no answer within 10 s", e);
     }
   }
 

@@ -202,6 +202,26 @@ class StoryTest {
   }
 
   @Test
+  void perAttemptQueryKeysAreMatchedAsWordsNotAsAnySubstring() {
+    for (String k : List.of("token", "access_token", "apiKey", "apikey", "lastSeq", "lastseq", "since", "ts", "X-Auth", "sig")) {
+      assertTrue(Story.perAttemptKey(k), k + " changes per attempt");
+    }
+    for (String k : List.of("events", "rights", "subjects", "room", "platform", "topics", "channel")) {
+      assertFalse(Story.perAttemptKey(k), k + " names a socket");
+    }
+    TimelineBuilder tl = timeline();
+    tl.at(0.1).attempt("events=trades").open();
+    int trades = tl.currentLink();
+    tl.at(0.2).attempt("events=quotes").open();
+    int quotes = tl.currentLink();
+    tl.link(quotes).at(0.9).abortByProxy("reset", "cut"); // the earliest unfollowed end, but another socket's
+    tl.link(trades).at(1.0).abortByProxy("reset", "cut");
+    tl.at(1.3).attempt("events=trades");
+    assertEquals(List.of(List.of(1, 3), List.of(2)),
+        tl.story().chains(1).stream().map(c -> c.attempts().stream().map(Story.Attempt::link).toList()).toList());
+  }
+
+  @Test
   void aServerCloseAFaultHoldsEndsTheLinkWhenTheProxyWritesItToTheClient() {
     TimelineBuilder tl = timeline().header();
     tl.at(0.1).attempt().open().at(1.0).fault("slow", "delay", "started");

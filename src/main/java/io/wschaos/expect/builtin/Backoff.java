@@ -22,10 +22,12 @@ import java.util.Optional;
  * that never opened; d_k is the start of the attempt after failed attempt k minus the end of attempt
  * k (the attempt after the last failed one may be the one that opens). The delay from the outage (the
  * end of the link before the run) to the run's first attempt is bounded only by {@code first.max}.
- * Every run's delays must fit ({@link BackoffEnvelope}); a run that stops with fewer than
+ * Every run's delays must fit ({@link BackoffEnvelope}) and, once it has as many delays as its jitter
+ * class needs, show growth ({@link BackoffGrowth}: with jitter the envelope lets a flat sequence fit);
+ * runs are taken per reconnect chain. A run that stops with fewer than
  * {@code attempts} failed attempts, no open after it, and a silence longer than any fitting envelope
  * allows (or the client's process exited) fails: "gave up after 3". Passing needs, for every client
- * that failed to connect at all, one run of at least {@code attempts} failed attempts.
+ * that failed to connect at all, one run of at least {@code attempts} failed attempts that grew.
  */
 public final class Backoff implements Expectation {
   public record Max(Duration max) {}
@@ -118,9 +120,35 @@ public final class Backoff implements Expectation {
   private enum State {
     FAIL,
     WAITING,
+    UNCLEAR,
     SHORT,
     PASS,
     NONE
+  }
+
+  /** The verdict on one closed series of delays, without sentences: what the error-rate measurement runs. */
+  enum Decision {
+    PASS,
+    FAIL,
+    UNDECIDED
+  }
+
+  /** {@code decide(d, box) == PASS}, without the envelope search when growth alone already rules a pass out. */
+  static boolean passes(long[] d, BackoffEnvelope.Box box) {
+    return BackoffGrowth.judge(d, box).state() == BackoffGrowth.State.GROWS && BackoffEnvelope.fits(d, box);
+  }
+
+  /**
+   * The judgement of one series of delays d_1..d_n (µs) that ended with an open or with the run, with
+   * at least {@code attempts} failed attempts: the envelope (necessary), then growth (sufficient).
+   * {@link #judge} reaches the same verdict on such a run and adds the sentences.
+   */
+  static Decision decide(long[] d, BackoffEnvelope.Box box) {
+    BackoffGrowth.State growth = BackoffGrowth.judge(d, box).state();
+    if (growth == BackoffGrowth.State.FLAT || !BackoffEnvelope.fits(d, box)) {
+      return Decision.FAIL; // flat or outside every envelope: a fail either way, so the costlier search can be skipped
+    }
+    return growth == BackoffGrowth.State.GROWS ? Decision.PASS : Decision.UNDECIDED;
   }
 
   private record Outcome(State state, String sentence, List<Long> evidence) {}
@@ -173,7 +201,7 @@ public final class Backoff implements Expectation {
       return Verdict.undecided(judging.runOver(), "no client ever failed to connect, so there was no backoff to judge" + (judging.runOver() ? "" : " yet"), List.of());
     }
     for (Outcome o : judged) {
-      if (o.state() == State.SHORT) {
+      if (o.state() == State.UNCLEAR || o.state() == State.SHORT) {
         return Verdict.undecided(judging.runOver(), o.sentence(), o.evidence());
       }
     }
@@ -196,6 +224,8 @@ public final class Backoff implements Expectation {
     String rule = "jitter " + jitterName() + ", tolerance " + Say.rule(tol);
     Outcome qualified = null;
     Outcome pending = null;
+    Outcome unclear = null;
+    Outcome tooFew = null;
     int longest = 0;
     Run longestRun = null;
     for (Run run : runs) {
@@ -245,10 +275,29 @@ public final class Backoff implements Expectation {
         longest = n;
         longestRun = run;
       }
-      if (n >= p.attempts() && qualified == null) {
-        qualified = new Outcome(State.PASS, who + "'s delays between " + n + " failed attempts (" + Say.list(toList(d)) + ") fit the envelope initial "
-            + Say.s(Math.round(fit.initial())) + ", factor " + Say.trim(fit.factor()) + ", " + capSaid(fit) + " (" + rule + ")",
-            run.evidence());
+      if (n < p.attempts()) {
+        continue;
+      }
+      String fitted = who + "'s delays between " + n + " failed attempts (" + Say.list(toList(d)) + ") fit the envelope initial "
+          + Say.s(Math.round(fit.initial())) + ", factor " + Say.trim(fit.factor()) + ", " + capSaid(fit) + " (" + rule + ")";
+      BackoffGrowth.Growth growth = BackoffGrowth.judge(d, box);
+      boolean closed = run.next() != null || st.runOver();
+      switch (growth.state()) {
+        case GROWS -> {
+          if (qualified == null) {
+            qualified = new Outcome(State.PASS, fitted + " and " + growth.said(), run.evidence());
+          }
+        }
+        case FLAT -> {
+          String flat = who + "'s delays between " + n + " failed attempts (" + Say.list(toList(d)) + ") fit the envelope (" + rule
+              + ") only as a flat sequence does: they " + growth.said();
+          if (closed) {
+            return new Outcome(State.FAIL, flat, run.evidence());
+          }
+          pending = new Outcome(State.WAITING, "so far " + flat + "; waiting for the outage to end", run.evidence());
+        }
+        case UNCLEAR -> unclear = unclear != null ? unclear : new Outcome(State.UNCLEAR, fitted + " but " + growth.said(), run.evidence());
+        case TOO_FEW -> tooFew = tooFew != null ? tooFew : new Outcome(State.SHORT, fitted + ", but " + growth.said(), run.evidence());
       }
     }
     if (qualified != null) {
@@ -256,6 +305,12 @@ public final class Backoff implements Expectation {
     }
     if (pending != null) {
       return pending;
+    }
+    if (unclear != null) {
+      return unclear;
+    }
+    if (tooFew != null) {
+      return tooFew;
     }
     return new Outcome(State.SHORT, who + " had at most " + Say.n(longest, "failed attempt", "failed attempts") + " in a row before it connected again; "
         + p.attempts() + " are needed to judge its backoff", longestRun == null ? List.of() : longestRun.evidence());

@@ -73,8 +73,27 @@ final class BackoffEnvelope {
     return Math.min(c, i * Math.pow(f, k - 1));
   }
 
+  /**
+   * A necessary condition, checked in O(n) before any search: the envelope never falls (f ≥ 1), so
+   * every E_k ≥ E_i ≥ L_i for i &lt; k, while E_k ≤ U_k. A later delay far below an earlier one
+   * (by more than the jitter band and the tolerance allow) rules out every envelope.
+   */
+  static boolean neverFalls(long[] d, Box box) {
+    double highestLower = Double.NEGATIVE_INFINITY;
+    for (long x : d) {
+      if (box.upperE(x) < highestLower - EPS) {
+        return false;
+      }
+      highestLower = Math.max(highestLower, box.lowerE(x));
+    }
+    return true;
+  }
+
   /** The fit closest to the middle of the jitter band, or the closest miss with the reason. */
   static Fit fit(long[] d, Box box) {
+    if (!neverFalls(d, box)) {
+      return closestMiss(d, box);
+    }
     Fit best = null;
     double bestScore = Double.POSITIVE_INFINITY;
     for (double i : initials(d, box)) {
@@ -103,6 +122,33 @@ final class BackoffEnvelope {
       }
     }
     return best != null ? best : closestMiss(d, box);
+  }
+
+  /** Whether any envelope fits: {@link #fit}'s search, stopping at the first fitting point. */
+  static boolean fits(long[] d, Box box) {
+    if (!neverFalls(d, box)) {
+      return false;
+    }
+    // the point the delays suggest first (E_1 = d_1/(1 − j/2), f = d_2/d_1): a textbook policy fits there at once
+    if (d.length >= 2 && d[0] > 0) {
+      double i = d[0] / (1 - box.jitter() / 2);
+      double f = (double) d[1] / d[0];
+      if (i >= box.iMin() && i <= box.iMax() && f >= box.fMin() && f <= box.fMax()) {
+        double c = smallestCap(d, box, i, f);
+        if (!Double.isNaN(c) && fitsExactly(d, box, i, f, c) && (box.jitter() == 0 || ratio(d, i, f, c) >= MIN_MEAN_RATIO)) {
+          return true;
+        }
+      }
+    }
+    for (double i : initials(d, box)) {
+      for (double f : factors(d, box, i)) {
+        double c = smallestCap(d, box, i, f);
+        if (!Double.isNaN(c) && fitsExactly(d, box, i, f, c) && (box.jitter() == 0 || ratio(d, i, f, c) >= MIN_MEAN_RATIO)) {
+          return true;
+        }
+      }
+    }
+    return closestMiss(d, box).fits();
   }
 
   /**
@@ -153,8 +199,9 @@ final class BackoffEnvelope {
     if (c < i * f * f - EPS || c > box.capMax() + EPS) {
       return false;
     }
-    for (int k = 1; k <= d.length; k++) {
-      if (!box.within(d[k - 1], envelope(i, f, c, k))) {
+    double g = i;
+    for (int k = 1; k <= d.length; k++, g *= f) {
+      if (!box.within(d[k - 1], Math.min(c, g))) {
         return false;
       }
     }
@@ -164,8 +211,9 @@ final class BackoffEnvelope {
   /** The smallest cap that fits (I, f), or NaN when none does. */
   static double smallestCap(long[] d, Box box, double i, double f) {
     double low = i * f * f;
+    double g = i / f;
     for (int k = 1; k <= d.length; k++) {
-      double g = i * Math.pow(f, k - 1);
+      g *= f;
       double lk = box.lowerE(d[k - 1]);
       if (g < lk - EPS) {
         return Double.NaN;
@@ -178,8 +226,9 @@ final class BackoffEnvelope {
 
   private static double largestCap(long[] d, Box box, double i, double f) {
     double high = box.capMax();
+    double g = i / f;
     for (int k = 1; k <= d.length; k++) {
-      double g = i * Math.pow(f, k - 1);
+      g *= f;
       double uk = box.upperE(d[k - 1]);
       if (g > uk + EPS) {
         high = Math.min(high, uk);
@@ -193,8 +242,9 @@ final class BackoffEnvelope {
       return 1;
     }
     double sum = 0;
-    for (int k = 1; k <= d.length; k++) {
-      sum += d[k - 1] / envelope(i, f, c, k);
+    double g = i;
+    for (int k = 1; k <= d.length; k++, g *= f) {
+      sum += d[k - 1] / Math.min(c, g);
     }
     return sum / d.length;
   }
@@ -292,41 +342,57 @@ final class BackoffEnvelope {
         }
         double miss = 0;
         int worst = 0;
-        String why = null;
-        for (int k = 1; k <= d.length; k++) {
-          double e = envelope(i, f, c, k);
+        boolean above = false;
+        double g = i;
+        for (int k = 1; k <= d.length; k++, g *= f) {
+          double e = Math.min(c, g);
           double s = box.slack(e);
           double over = (d[k - 1] - (e + s)) / e;
           double under = (((1 - box.jitter()) * e - s) - d[k - 1]) / e;
           if (over > miss) {
             miss = over;
             worst = k;
-            why = "d" + k + " = " + Say.s(d[k - 1]) + " is above E" + k + " + tol = " + Say.s(Math.round(e + s));
+            above = true;
           }
           if (under > miss) {
             miss = under;
             worst = k;
-            why = "d" + k + " = " + Say.s(d[k - 1]) + " is below " + (box.jitter() > 0 ? "(1 − j)·E" + k : "E" + k) + " − tol = "
-                + Say.s(Math.round((1 - box.jitter()) * e - s));
+            above = false;
           }
         }
         double ratio = ratio(d, i, f, c);
+        boolean lowRatio = false;
         if (miss == 0 && box.jitter() > 0 && ratio < MIN_MEAN_RATIO) {
           miss = (MIN_MEAN_RATIO - ratio) * 1e-3; // a smaller miss than any delay outside the band
-          why = "mean(d/E) = " + Say.trim(ratio) + " is below " + MIN_MEAN_RATIO + " (a hot loop under the jitter's zero lower bound)";
+          lowRatio = true;
         }
         if (miss == 0 && (box.jitter() == 0 || ratio >= MIN_MEAN_RATIO)) {
           return new Fit(true, i, f, c, Math.max(c, largestCap(d, box, i, f)), ratio, 0, null); // between the fine grid's points
         }
         if (miss < bestMiss) {
           bestMiss = miss;
-          best = new Fit(false, i, f, c, c, ratio, worst, why);
+          best = new Fit(false, i, f, c, c, ratio, worst, lowRatio ? null : above ? "above" : "below");
         }
       }
     }
     if (best == null) {
       return new Fit(false, box.iMin(), box.fMin(), box.capMax(), box.capMax(), 0, 0, "even the smallest initial·factor² is above cap.max");
     }
-    return best;
+    return new Fit(false, best.initial(), best.factor(), best.cap(), best.capHigh(), best.ratio(), best.worst(), why(d, box, best));
+  }
+
+  /** The sentence for the closest miss, built once (not in the search loop). */
+  private static String why(long[] d, Box box, Fit miss) {
+    if (miss.why() == null) {
+      return "mean(d/E) = " + Say.trim(miss.ratio()) + " is below " + MIN_MEAN_RATIO + " (a hot loop under the jitter's zero lower bound)";
+    }
+    int k = miss.worst();
+    double e = envelope(miss.initial(), miss.factor(), miss.cap(), k);
+    double s = box.slack(e);
+    if (miss.why().equals("above")) {
+      return "d" + k + " = " + Say.s(d[k - 1]) + " is above E" + k + " + tol = " + Say.s(Math.round(e + s));
+    }
+    return "d" + k + " = " + Say.s(d[k - 1]) + " is below " + (box.jitter() > 0 ? "(1 − j)·E" + k : "E" + k) + " − tol = "
+        + Say.s(Math.round((1 - box.jitter()) * e - s));
   }
 }

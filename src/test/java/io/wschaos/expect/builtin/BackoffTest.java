@@ -51,7 +51,8 @@ class BackoffTest {
     TimelineBuilder tl = timeline();
     List<Long> seqs = outage(tl, 1, 0.0, true, 1, 2, 4, 8, 16);
     Expect.judge("backoff: {attempts: 5, first: {max: 500ms}}", tl.judging(40, true)).passes().isFinal().evidence(arr(seqs))
-        .sentence("client 1's delays between 5 failed attempts (1, 2, 4, 8, 16 s) fit the envelope initial 1 s, factor 2, cap ≥ 15.143 s (jitter none, tolerance ±(0.1 s + 5 %))");
+        .says("client 1's delays between 5 failed attempts (1, 2, 4, 8, 16 s) fit the envelope initial 1 s, factor 2, cap ≥ 15.143 s (jitter none, tolerance ±(0.1 s + 5 %))"
+            + " and grew (growth score 6.9", "≥ 3 shows growth with jitter none from 3 delays on)");
   }
 
   @Test
@@ -142,17 +143,79 @@ class BackoffTest {
     Expect.judge(BACKOFF, tl.judging(90, true)).fails().says("fit no envelope");
   }
 
+  /** Full jitter on 0.25 s ×2, cap 8 s: twelve delays, as drawn. */
+  private static final double[] FULL_JITTER = {0.1, 0.3, 0.2, 1.1, 0.9, 2.8, 6.5, 3.1, 7.9, 5.2, 7.4, 2.2};
+
   @Test
   void fullJitterPassesWithJitterFullAndFailsWithout() {
-    Random r = new Random(11);
-    double[] d = new double[6];
-    for (int k = 0; k < d.length; k++) {
-      d[k] = Math.round(r.nextDouble() * Math.min(30, Math.pow(2, k + 1)) * 1000) / 1000.0;
-    }
     TimelineBuilder tl = timeline();
-    outage(tl, 1, 0.1, true, d);
-    Expect.judge("backoff: {attempts: 5, jitter: full}", tl.judging(90, true)).passes().says("jitter full");
+    outage(tl, 1, 0.1, true, FULL_JITTER);
+    Expect.judge("backoff: {attempts: 5, jitter: full}", tl.judging(90, true)).passes().says("jitter full", "and grew (growth score 13.", "≥ 6 shows growth with jitter full)");
     Expect.judge(BACKOFF, tl.judging(90, true)).fails();
+  }
+
+  @Test
+  void underFullJitterTheFirstDelaysAloneAreTooFewToTellAndTheSentenceSaysHowManyItTakes() {
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 0.1, true, 1.461, 1.709, 5.036, 0.422, 5.671, 1.305); // full jitter on 2 s ×2: its first delays happened to be large
+    Expect.judge("backoff: {attempts: 5, jitter: full}", tl.judging(90, true)).undecided().isFinal()
+        .says("fit the envelope", "but 6 delays are too few to tell growth from a flat delay with jitter full: it takes 12 (13 attempts in a row, the last of which may open)");
+  }
+
+  @Test
+  void aConstantDelayFitsEveryJitteredEnvelopeButShowsNoGrowthAndFails() {
+    // the case: under full jitter the envelope's lower bound is below zero, so 1 s or 250 ms every time "fits"
+    for (double every : new double[] {1, 0.25}) {
+      double[] d = new double[12];
+      java.util.Arrays.fill(d, every);
+      TimelineBuilder tl = timeline();
+      outage(tl, 1, every, true, d);
+      Expect.judge("backoff: {attempts: 4, jitter: full}", tl.judging(60, true)).fails().isFinal()
+          .says("fit the envelope (jitter full, tolerance ±(0.1 s + 5 %)) only as a flat sequence does: they show no growth (growth score 0, ≤ 0.5 with jitter full");
+    }
+    double[] d = new double[8];
+    java.util.Arrays.fill(d, 1);
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 1, true, d);
+    Expect.judge("backoff: {attempts: 4, jitter: equal}", tl.judging(60, true)).fails().says("show no growth (growth score 0, ≤ 1 with jitter equal");
+  }
+
+  @Test
+  void aFixedRandomRangeWhoseScoreIsNeitherFlatNorGrowingIsUndecidedNotPassed() {
+    // uniform 0–2 s, as drawn: the first delays happen to be small, which is what a levelled-off backoff also shows
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 0.5, true, 0.3, 0.6, 1.9, 1.2, 0.8, 1.7, 1.5, 0.4, 1.1, 1.8, 0.9, 1.6);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", tl.judging(60, true)).undecided()
+        .says("but neither clearly grew nor stayed flat (growth score ", "a fixed random range and a backoff that levelled off early both score this");
+  }
+
+  @Test
+  void decorrelatedJitterPassesWhenItsWalkClimbsAndIsUndecidedNeverFailedWhenItWanders() {
+    // AWS's sleep = min(cap, random(base, 3·sleep)), base 0.25 s, cap 5 s, as drawn
+    TimelineBuilder climbs = timeline();
+    outage(climbs, 1, 0.3, true, 0.3, 0.5, 1.2, 0.8, 2.3, 4.4, 1.7, 5, 3.6, 5, 2.5, 4.8);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", climbs.judging(60, true)).passes().says("and grew (growth score 7.");
+    TimelineBuilder wanders = timeline();
+    outage(wanders, 1, 0.3, true, 0.6, 1.5, 0.9, 2.4, 4.1, 1.3, 3.8, 5, 2.2, 4.6, 5, 3.3);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", wanders.judging(60, true)).undecided().says("neither clearly grew nor stayed flat (growth score 4.32, between 0.5 for flat and 6 for growing with jitter full)");
+  }
+
+  @Test
+  void socketIoDefaultsLevelOffTooSoonToTellFromAFixedRangeAndAreUndecided() {
+    // 1 s ×2 ±50 %, max 5 s: after the third delay it is a constant 5 s
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 0.5, true, 0.7, 2.6, 5, 5, 5, 5, 5, 5);
+    Expect.judge("backoff: {attempts: 4, jitter: 0.67}", tl.judging(60, true)).undecided().says("fit the envelope", "neither clearly grew nor stayed flat", "jitter wide");
+  }
+
+  @Test
+  void aFlatSequenceStillGoingIsNotFailedBeforeTheOutageEnds() {
+    double[] d = new double[12];
+    java.util.Arrays.fill(d, 1);
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 1, false, d);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", tl.running(16.5)).undecided().isOpen().says("so far client 1's delays", "waiting for the outage to end");
+    Expect.judge("backoff: {attempts: 4, jitter: full}", tl.judging(16.5, true)).fails().isFinal();
   }
 
   @Test
