@@ -177,7 +177,11 @@ public final class Story {
 
     /** The attempt after {@code a} in this chain, if any. */
     public Optional<Attempt> after(Attempt a) {
-      int i = attempts.indexOf(a);
+      // attempts are in seq order: a storm's chains are long, and this is asked for every end
+      int i = Collections.binarySearch(attempts, a, java.util.Comparator.comparingLong(Attempt::seq));
+      if (i < 0 || !attempts.get(i).equals(a)) {
+        i = attempts.indexOf(a);
+      }
       return i >= 0 && i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
     }
   }
@@ -250,6 +254,8 @@ public final class Story {
   private final Map<Integer, String> stitchedLabels = new HashMap<>();
   private final Map<String, List<Event>> faultTouches = new HashMap<>();
   private final Map<Long, JsonNode> json = new HashMap<>();
+  /** Each client's first run-phase {@code exited} event: asked once per anchor, so kept, not searched. */
+  private final Map<Integer, Event> exits = new HashMap<>();
   private final List<Integer> clients;
 
   private Story(Judging judging) {
@@ -277,6 +283,9 @@ public final class Story {
         continue;
       }
       run.add(e);
+      if (e.body() instanceof EventBody.ClientProcess p && p.action().equals("exited")) {
+        exits.putIfAbsent(e.client(), e);
+      }
       if (e.link() != 0) {
         byLink.computeIfAbsent(e.link(), k -> new ArrayList<>()).add(e);
       }
@@ -510,6 +519,61 @@ public final class Story {
    * first lives). A reset attempt (no request) matches any chain.
    */
   private static List<Chain> chainsOf(int client, List<Attempt> as) {
+    // A storm makes thousands of attempts over hundreds of chains, so the candidates are kept in
+    // order instead of scanned: chains whose last end comes after the attempt wait by that end's
+    // seq; ended ones are ordered by (end t, end seq, creation), the order of the rule above. A
+    // chain whose last attempt never ended can take no attempt again and is dropped.
+    List<List<Attempt>> open = new ArrayList<>();
+    java.util.PriorityQueue<Integer> waiting =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparingLong((Integer i) -> lastEnd(open.get(i)).lastSeq()).thenComparing(i -> i));
+    java.util.TreeSet<Integer> ended = new java.util.TreeSet<>(
+        java.util.Comparator.comparingLong((Integer i) -> lastEnd(open.get(i)).t())
+            .thenComparingLong(i -> lastEnd(open.get(i)).seq())
+            .thenComparing(i -> i));
+    long previous = Long.MIN_VALUE;
+    for (Attempt a : as) {
+      if (a.seq() < previous) {
+        return chainsInAnyOrder(client, as); // the queues rely on attempts in seq order
+      }
+      previous = a.seq();
+      while (!waiting.isEmpty() && lastEnd(open.get(waiting.peek())).lastSeq() <= a.seq()) {
+        ended.add(waiting.poll());
+      }
+      Integer best = null;
+      for (Integer i : ended) {
+        if (sameSocket(open.get(i), a)) {
+          best = i;
+          break;
+        }
+      }
+      if (best == null) {
+        best = open.size();
+        open.add(new ArrayList<>());
+      } else {
+        ended.remove(best);
+      }
+      open.get(best).add(a);
+      if (a.end() != null) {
+        if (a.end().lastSeq() <= a.seq()) {
+          ended.add(best);
+        } else {
+          waiting.add(best);
+        }
+      }
+    }
+    List<Chain> out = new ArrayList<>();
+    for (List<Attempt> c : open) {
+      out.add(new Chain(client, out.size() + 1, c));
+    }
+    return out;
+  }
+
+  private static End lastEnd(List<Attempt> chain) {
+    return chain.get(chain.size() - 1).end();
+  }
+
+  /** {@link #chainsOf} by scanning every chain for every attempt: for attempts not in seq order. */
+  private static List<Chain> chainsInAnyOrder(int client, List<Attempt> as) {
     List<List<Attempt>> open = new ArrayList<>();
     for (Attempt a : as) {
       List<Attempt> best = null;
@@ -977,12 +1041,7 @@ public final class Story {
 
   /** The client's process exited during the run: its {@code exited} event. */
   public Optional<Event> exited(int client) {
-    for (Event e : run) {
-      if (e.client() == client && e.body() instanceof EventBody.ClientProcess p && p.action().equals("exited")) {
-        return Optional.of(e);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(exits.get(client));
   }
 
   /** "exited with code 1 at 0.3 s", "was killed at 0.3 s". */

@@ -55,7 +55,8 @@ import java.util.function.Consumer;
  *       {@code WSCHAOS_INSTANCE=i}, {@code WSCHAOS_SCENARIO}, {@code WSCHAOS_SEED} and
  *       {@code client.env}; an external client is told its URL through {@link Options#notices()}
  *       and awaited {@code client.wait} (60 s) for a first attempt;
- *   <li>every {@link Options#tick()} each expectation is judged from the timeline; a verdict that
+ *   <li>every {@link Options#tick()} each expectation is judged from the timeline (less often when
+ *       judging takes more than a fifth of the time: a storm's tens of thousands of events); a verdict that
  *       became final is recorded as a {@code verdict} event at once; the run ends early when every
  *       verdict is final, else at {@code duration};
  *   <li>teardown, with the timeline's phase set to teardown first: the clients (TERM to each process
@@ -109,6 +110,9 @@ public final class ScenarioRunner {
     }
   }
 
+  /** After a judgement that took d, the next waits at least this many d: judging gets at most 1/(1+n) of the time. */
+  private static final long JUDGING_SHARE_REST = 4;
+
   private final Vertx vertx;
   private final ProcessSupervisor processes;
   private final Options options;
@@ -154,7 +158,6 @@ public final class ScenarioRunner {
     private final int instances;
     private final long durationMicros;
     private final Timeline timeline = new Timeline(Level.PREVIEW);
-    private final List<Event> seen = new ArrayList<>();
     private final List<SupervisedProcess> clients = new ArrayList<>();
     private final Map<String, Verdict> verdicts = new LinkedHashMap<>();
     // What environmentProblem() needs, kept up to date by pull().
@@ -167,6 +170,7 @@ public final class ScenarioRunner {
     private long origin;
     private long lastSeq;
     private boolean endedEarly;
+    private long nextJudge = Long.MIN_VALUE;
     private Judging lastJudging;
     private Upstream upstream;
     private ProxyServer proxy;
@@ -338,7 +342,10 @@ public final class ScenarioRunner {
         // any attempt" is over; the environment error must still win, so wait the grace out. And
         // not while a fault still holds messages or a close toward the client: what is held can
         // still open an anchor (a close the client has not got yet is no end yet).
-        if (judge(false) && !exitBeforeAttemptPending() && !Story.of(lastJudging).holding()) {
+        // Each judgement reads every event so far, so a run with many events judges less often:
+        // judging takes at most a fifth of the time (every tick while it takes under tick / 4).
+        boolean due = System.nanoTime() >= nextJudge;
+        if (due && judgeAndPace() && !exitBeforeAttemptPending() && !Story.of(lastJudging).holding()) {
           endedEarly = timeline.now() < deadline;
           return;
         }
@@ -358,7 +365,6 @@ public final class ScenarioRunner {
     private void pull() {
       List<Event> fresh = timeline.since(lastSeq);
       if (!fresh.isEmpty()) {
-        seen.addAll(fresh);
         lastSeq = fresh.get(fresh.size() - 1).seq();
       }
       for (Event e : fresh) {
@@ -417,13 +423,21 @@ public final class ScenarioRunner {
       return exits.values().stream().anyMatch(e -> !attempted.contains(e.client()));
     }
 
+    private boolean judgeAndPace() {
+      long start = System.nanoTime();
+      boolean allFinal = judge(false);
+      long end = System.nanoTime();
+      nextJudge = end + JUDGING_SHARE_REST * (end - start);
+      return allFinal;
+    }
+
     /**
      * Judges every expectation not final yet; records a verdict event for each that became final.
      * Returns true when every verdict is final.
      */
     private boolean judge(boolean runOver) {
       Judging judging = new Judging(
-          Collections.unmodifiableList(seen), timeline.now(), runOver, instances, origin + durationMicros,
+          seen(), timeline.now(), runOver, instances, origin + durationMicros,
           scenario.tolerance() == null ? Tolerance.DEFAULT : scenario.tolerance(),
           scenario.messages() == null ? Messages.NONE : scenario.messages());
       lastJudging = judging;
@@ -449,6 +463,19 @@ public final class ScenarioRunner {
         }
       }
       return allFinal;
+    }
+
+    /**
+     * The events pulled so far (seq 1 to lastSeq), from the timeline: what outgrew its memory bound
+     * is read back from its spill file, so the run keeps no second copy of a long timeline.
+     */
+    private List<Event> seen() {
+      List<Event> all = timeline.since(0);
+      int n = all.size();
+      while (n > 0 && all.get(n - 1).seq() > lastSeq) {
+        n--; // recorded after the pull: the next tick judges them
+      }
+      return Collections.unmodifiableList(all.subList(0, n));
     }
 
     private List<ExpectationSpec> expectations() {
@@ -496,7 +523,11 @@ public final class ScenarioRunner {
         error = asyncError;
       }
       if (error == null) {
-        judge(true);
+        try {
+          judge(true);
+        } catch (java.io.UncheckedIOException e) {
+          error = "the timeline could not be read back from its spill file: " + Failures.describe(e);
+        }
       }
       List<VerdictEntry> unfired = error == null ? unfired() : List.of();
       List<VerdictEntry> out = new ArrayList<>();

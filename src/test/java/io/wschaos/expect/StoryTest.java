@@ -185,6 +185,56 @@ class StoryTest {
   }
 
   @Test
+  void aStormOfManySocketsKeepsEachReconnectOnTheEarliestUnfollowedEndOfItsPath() {
+    // 60 sockets on two paths over 30 rounds, ends in a shuffled order with reconnects in between,
+    // some attempts never ending: the chains must follow the rule, which the oracle plays by hand
+    // (per path, the ended and unfollowed chains in the order of their ends).
+    java.util.Random rnd = new java.util.Random(11);
+    TimelineBuilder tl = timeline();
+    List<List<Integer>> expected = new java.util.ArrayList<>();
+    java.util.Map<String, java.util.ArrayDeque<Integer>> unfollowed = new java.util.HashMap<>();
+    java.util.Map<Integer, String> pathOf = new java.util.HashMap<>();
+    List<int[]> live = new java.util.ArrayList<>(); // {chain, link}
+    double t = 0;
+    for (int i = 0; i < 60; i++) {
+      String path = i % 3 == 0 ? "/b" : "/a";
+      tl.at(t += 0.001).attemptOn(path, "").open();
+      expected.add(new java.util.ArrayList<>(List.of(tl.currentLink())));
+      pathOf.put(i, path);
+      live.add(new int[] {i, tl.currentLink()});
+    }
+    for (int round = 0; round < 30; round++) {
+      java.util.Collections.shuffle(live, rnd);
+      List<int[]> next = new java.util.ArrayList<>();
+      for (int[] cl : live) {
+        if (rnd.nextInt(40) == 0) {
+          continue; // this attempt never ends: its chain takes no more attempts
+        }
+        tl.link(cl[1]).at(t += 0.001).closeByProxy(1001, "slam");
+        unfollowed.computeIfAbsent(pathOf.get(cl[0]), k -> new java.util.ArrayDeque<>()).add(cl[0]);
+        if (rnd.nextBoolean()) {
+          String path = rnd.nextBoolean() ? "/a" : "/b";
+          tl.at(t += 0.001).attemptOn(path, "");
+          Integer chain = unfollowed.getOrDefault(path, new java.util.ArrayDeque<>()).poll();
+          if (chain == null) {
+            chain = expected.size();
+            expected.add(new java.util.ArrayList<>());
+            pathOf.put(chain, path);
+          }
+          expected.get(chain).add(tl.currentLink());
+          tl.open();
+          next.add(new int[] {chain, tl.currentLink()});
+        }
+      }
+      live = next;
+    }
+
+    List<List<Integer>> chains = tl.story().chains(1).stream()
+        .map(c -> c.attempts().stream().map(Story.Attempt::link).toList()).toList();
+    assertEquals(expected, chains);
+  }
+
+  @Test
   void differentPathsOrQueriesAreDifferentChainsWhateverTheTimingTokensAndResumePositionsAreNot() {
     TimelineBuilder tl = timeline();
     tl.at(0.1).attemptOn("/feed", "token=x1").open().at(1.0).abortByProxy("reset", "cut");
