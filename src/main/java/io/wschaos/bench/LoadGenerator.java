@@ -492,6 +492,8 @@ public final class LoadGenerator implements AutoCloseable {
     long firstArrivals;
     long maxSeen;
     long sent;
+    /** Paced runs: messages this link may still send now (fractional; refilled by its timer). */
+    double credit;
     public volatile boolean closedEarly;
 
     Ledger(int link, int messages) {
@@ -536,9 +538,23 @@ public final class LoadGenerator implements AutoCloseable {
    * {@code maxSeconds} it stops sending and waits up to 30 s for what was sent (so a run cut short by
    * time is still checked whole, up to {@link Ledger#sent()}). {@code progress} gets the total of
    * first arrivals once a second.
+   *
+   * <p>With {@code rate} > 0 the load is paced: at most {@code rate} messages a second in all, spread
+   * evenly over the links, each link's timer granting its share every {@link #PACE_TICK_MS} ms (the
+   * {@code inFlight} window still holds). Unused grants pile up to one second's share, so a link a
+   * fault held back ({@code stall}, {@code delay}) catches up, one window at a time, and the run keeps
+   * its rate on average; beyond a second behind the lag stays lost (the rate is a ceiling). With 0
+   * every echo sends the next message at once (full speed).
    */
   public List<Ledger> numbered(URI target, int links, int messages, int inFlight, int size, double maxSeconds, LongConsumer progress)
       throws InterruptedException {
+    return numbered(target, links, messages, inFlight, size, 0, maxSeconds, progress);
+  }
+
+  static final long PACE_TICK_MS = 10;
+
+  public List<Ledger> numbered(URI target, int links, int messages, int inFlight, int size, double rate, double maxSeconds,
+      LongConsumer progress) throws InterruptedException {
     List<Ledger> ledgers = new ArrayList<>();
     List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch opened = new CountDownLatch(links);
@@ -594,7 +610,9 @@ public final class LoadGenerator implements AutoCloseable {
           }
           l.firstArrivals++;
           firsts.increment();
-          if (l.sent < messages && sending.get()) {
+          if (rate > 0) {
+            pace(l, ws, messages, inFlight, size, sending);
+          } else if (l.sent < messages && sending.get()) {
             l.sent++;
             ws.writeTextMessage(numbered(l.link, l.sent, size));
           }
@@ -603,9 +621,25 @@ public final class LoadGenerator implements AutoCloseable {
           }
         });
         opened.countDown();
-        for (int k = 0; k < inFlight && l.sent < messages; k++) {
-          l.sent++;
-          ws.writeTextMessage(numbered(l.link, l.sent, size));
+        if (rate > 0) {
+          double perSecond = rate / links;
+          double perTick = perSecond * PACE_TICK_MS / 1000.0;
+          l.credit = Math.min(perTick, inFlight);
+          pace(l, ws, messages, inFlight, size, sending);
+          // A timer set on the link's event loop fires on it, so the ledger stays single-threaded.
+          vertx.setPeriodic(PACE_TICK_MS, PACE_TICK_MS, id -> {
+            if (l.sent >= messages || !sending.get() || ws.isClosed()) {
+              vertx.cancelTimer(id);
+              return;
+            }
+            l.credit = Math.min(l.credit + perTick, Math.max(inFlight, perSecond));
+            pace(l, ws, messages, inFlight, size, sending);
+          });
+        } else {
+          for (int k = 0; k < inFlight && l.sent < messages; k++) {
+            l.sent++;
+            ws.writeTextMessage(numbered(l.link, l.sent, size));
+          }
         }
       }));
     }
@@ -634,6 +668,16 @@ public final class LoadGenerator implements AutoCloseable {
     }
     awaitAll(closing, 15_000);
     return ledgers;
+  }
+
+  /** Sends what the link's credit and window allow (on the link's event loop). */
+  private static void pace(Ledger l, WebSocket ws, int messages, int inFlight, int size,
+      java.util.concurrent.atomic.AtomicBoolean sending) {
+    while (l.credit >= 1 && l.sent < messages && l.sent - l.firstArrivals < inFlight && sending.get()) {
+      l.credit--;
+      l.sent++;
+      ws.writeTextMessage(numbered(l.link, l.sent, size));
+    }
   }
 
   // ---------------------------------------------------------------- reconnect storm

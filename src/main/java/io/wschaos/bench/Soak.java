@@ -59,6 +59,11 @@ public final class Soak {
   int messages = 100_000;
   int inFlight = 16;
   int size = 64;
+  /**
+   * The soak's pace (--rate), messages a second over all links; 0 is closed-loop at full speed, which
+   * saturates a 2-core machine and so measures CPU starvation, not the proxy (docs/reliability.md).
+   */
+  double rate = 0;
   /** The soak's time budget: 10 M messages do not fit 15 minutes on a busy 2-core machine, so it stops sending here. */
   double soakMaxSeconds = 420;
   String fuzz;
@@ -87,6 +92,7 @@ public final class Soak {
         case "--links" -> s.links = Integer.parseInt(args[++i]);
         case "--messages" -> s.messages = Integer.parseInt(args[++i]);
         case "--in-flight" -> s.inFlight = Integer.parseInt(args[++i]);
+        case "--rate" -> s.rate = Double.parseDouble(args[++i]);
         case "--soak-max-seconds" -> s.soakMaxSeconds = Double.parseDouble(args[++i]);
         case "--storm-seconds" -> s.stormSeconds = Double.parseDouble(args[++i]);
         case "--storm-parallel" -> s.stormParallel = Integer.parseInt(args[++i]);
@@ -107,14 +113,16 @@ public final class Soak {
         case "--jfr" -> s.jfr = Path.of(args[++i]);
         case "--proxy-gc" -> s.proxyGc = List.of(args[++i].split(" "));
         default -> {
-          System.err.println("Soak: unknown option " + args[i] + "\noptions: --links N --messages N --in-flight N --soak-max-seconds S"
+          System.err.println("Soak: unknown option " + args[i] + "\noptions: --links N --messages N --in-flight N --rate MSGS_PER_S --soak-max-seconds S"
               + " --storm-seconds S --storm-parallel N --skip-storm --quick --out FILE --work DIR --jar JAR --command TEXT --jfr FILE --proxy-gc 'FLAGS'");
           System.exit(2);
         }
       }
     }
-    if (s.links < 1 || s.links > 1_000 || s.messages < 1 || s.messages > 1_000_000 || s.soakMaxSeconds > 780 || s.stormSeconds > 60) {
-      System.err.println("Soak: bounded runs only: 1-1000 links, 1-1 000 000 messages each, --soak-max-seconds <= 780, --storm-seconds <= 60");
+    if (s.links < 1 || s.links > 1_000 || s.messages < 1 || s.messages > 1_000_000 || s.soakMaxSeconds > 780 || s.stormSeconds > 60
+        || !(s.rate >= 0 && s.rate <= 10_000_000)) {
+      System.err.println("Soak: bounded runs only: 1-1000 links, 1-1 000 000 messages each, --soak-max-seconds <= 780, --storm-seconds <= 60,"
+          + " --rate 0 (full speed) to 10 000 000 messages a second");
       System.exit(2);
     }
     int code;
@@ -179,7 +187,7 @@ public final class Soak {
         "--level", "counters", "--timeline", timeline.toString(), "--api", "127.0.0.1:" + apiPort, "--seed", Long.toString(seed),
         "--ready-file", ready.toString()));
     Procs.Managed proxy = Procs.start("soak proxy", cmd, work.resolve("logs/soak-proxy.log"));
-    JsonObject r = new JsonObject().put("links", links).put("messagesPerLink", messages).put("inFlight", inFlight).put("size", size)
+    JsonObject r = new JsonObject().put("links", links).put("messagesPerLink", messages).put("inFlight", inFlight).put("size", size).put("rate", rate)
         .put("proxyCommand", String.join(" ", cmd).replace(Path.of("").toAbsolutePath() + "/", ""));
     results.put("soak", r);
     Api api = new Api(apiPort);
@@ -204,7 +212,7 @@ public final class Soak {
       long t0 = System.nanoTime();
       long total = (long) links * messages;
       List<LoadGenerator.Ledger> ledgers = gen.numbered(URI.create("ws://127.0.0.1:" + port + "/soak"), links, messages, inFlight, size,
-          soakMaxSeconds, n -> log("soak: %,d of %,d messages back (%.0f%%), %d faults active, %d API calls",
+          rate, soakMaxSeconds, n -> log("soak: %,d of %,d messages back (%.0f%%), %d faults active, %d API calls",
               n, total, 100.0 * n / total, driver.active.size(), driver.calls));
       double secs = (System.nanoTime() - t0) / 1e9;
       driver.stop();

@@ -43,9 +43,12 @@ final class SoakReport {
         .append(String.format(Locale.ROOT, "%,d", s.getInteger("messagesPerLink"))).append(" numbered messages\n\n");
     md.append("| | |\n|---|---|\n");
     long sent = s.getLong("sent", total);
-    row(md, "load held", String.format(Locale.ROOT, "%,d numbered messages sent and echoed through the proxy%s in %.0f s, %,.0f round trips a second; %d in flight per link, %d B text",
+    double rate = s.getDouble("rate", 0.0);
+    row(md, "load held", String.format(Locale.ROOT, "%,d numbered messages sent and echoed through the proxy%s in %.0f s, %,.0f round trips a second (%s); %d in flight per link, %d B text",
         sent, sent < total ? String.format(Locale.ROOT, " (of the %,d asked: the time budget ran out first, see above)", total) : "",
-        s.getDouble("seconds"), sent / s.getDouble("seconds"), s.getInteger("inFlight"), s.getInteger("size")));
+        s.getDouble("seconds"), sent / s.getDouble("seconds"),
+        rate > 0 ? String.format(Locale.ROOT, "paced: `--rate %.0f`, at most %,.0f a second over all links", rate, rate) : "`--rate 0`: closed loop at full speed",
+        s.getInteger("inFlight"), s.getInteger("size")));
     JsonObject kinds = s.getJsonObject("faultKinds", new JsonObject());
     row(md, "faults survived", String.format(Locale.ROOT, "%d added and %d removed live through the API (%s), on every live link",
         s.getLong("faultsAdded"), s.getLong("faultsRemoved"), kinds.fieldNames().stream().sorted().map(k -> k + " " + kinds.getInteger(k)).reduce((a, b) -> a + ", " + b).orElse("none")));
