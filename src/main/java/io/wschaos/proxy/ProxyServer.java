@@ -94,7 +94,10 @@ public final class ProxyServer {
             .setMaxWebSocketMessageSize(Integer.MAX_VALUE)
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
-            .setRegisterWebSocketWriteHandlers(false);
+            .setRegisterWebSocketWriteHandlers(false)
+            // HTTP/1.1 only: with h2c on, Vert.x sets a connection up only once its first bytes
+            // show it is not HTTP/2, so a client that sends nothing would escape the head watch.
+            .setHttp2ClearTextEnabled(false);
     proxy.serverOptions = serverOptions;
     List<Future<HttpServer>> all = new ArrayList<>();
     for (int i = 0; i < proxy.servers.length; i++) {
@@ -166,16 +169,19 @@ public final class ProxyServer {
   }
 
   /**
-   * A TCP connection was handed over: a server_down in reset mode kills it, and it counts as an
-   * attempt carrying the path and query of its request head, like any other (reconnect chains are
-   * per socket, and a process's sockets differ by path). Vert.x 5 (5.0.7) hands a connection over
-   * with its first request head, so that request follows at once; should a connection come without
-   * one, it is reset after {@link #RESET_HEAD_WAIT_MS} as an attempt without a path. One whose head
-   * never completes reaches here only as it closes, and is recorded then.
+   * A TCP connection was handed over: without a fault it has the handshake timeout to send its
+   * request head (no attempt is recorded before that head, so a connection timed out leaves nothing
+   * on the timeline). A server_down in reset mode kills it, and it counts as an attempt carrying the
+   * path and query of its request head, like any other (reconnect chains are per socket, and a
+   * process's sockets differ by path). A client sends its head right after connecting; one whose
+   * head has not completed within {@link #RESET_HEAD_WAIT_MS} is reset anyway, an attempt without a
+   * path, as is one that leaves first.
    */
   private void onAccept(io.vertx.core.http.HttpConnection conn, int client) {
     String fault = engine.onAccept();
-    if (fault != null) {
+    if (fault == null) {
+      NettyAccess.watchHead(conn, options.headTimeout().toMillis());
+    } else {
       PendingReset pending = new PendingReset(conn, client, fault);
       // Vert.x serves a request even once the channel is closed: the mark makes handle() take it here.
       var ch = NettyAccess.of(conn).channel();
@@ -276,6 +282,7 @@ public final class ProxyServer {
       pending.reset(request);
       return;
     }
+    NettyAccess.headRead(request);
     if (request.canUpgradeToWebSocket()) {
       handshakes.handle(request, client);
     } else {

@@ -324,13 +324,21 @@ class LinkFaultsSocketTest {
       assertTrue(rig.timeline.events().stream().anyMatch(e -> e.link() == a.link() && e.body() instanceof EventBody.Abort ab && ab.mode().equals("reset") && "f1".equals(ab.fault())),
           "the attempt was reset by f1: " + rig.timeline.events());
 
-      // A connection whose request head never completes and that then leaves is an attempt without a path.
-      // (Vert.x hands the proxy a connection only with its first request, or as it closes.)
+      // A connection whose request head never completes is reset after a short wait: an attempt without a path.
       try (Socket partial = new Socket()) {
         partial.connect(new InetSocketAddress("127.0.0.1", rig.proxy.port()), 2000);
+        partial.setSoTimeout(5000);
+        long start = System.nanoTime();
         partial.getOutputStream().write("GET /b?y=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.US_ASCII));
         partial.getOutputStream().flush();
-        Thread.sleep(200);
+        IOException reset = assertThrows(IOException.class, () -> {
+          if (partial.getInputStream().read() < 0) {
+            throw new IOException("fin, not reset");
+          }
+        });
+        assertTrue(String.valueOf(reset.getMessage()).toLowerCase().contains("reset"), reset.toString());
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMs >= 300 && waitedMs < 4_000, "reset after about " + ProxyServer.RESET_HEAD_WAIT_MS + " ms, took " + waitedMs);
       }
       eventually(() -> attempts(rig).size() == 2, "the silent attempt is recorded");
       Event second = attempts(rig).get(1);
