@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li>Only {@code run}-phase events exist here: teardown events never anchor or count.
  *   <li>An <b>attempt</b> is an {@code attempt} event (an upgrade request, or a connection a fault
- *       reset on accept: no path); its time is the event's {@code t}.
+ *       reset once its request head was read: with its path, or none when the head never completed); its time is the event's {@code t}.
  *   <li>A <b>logical client</b> is the event header's {@code client} (the runner instance); links
  *       recorded with client 0 are stitched by the declared {@code client_id} when there is one
  *       (numbered 1, 2… in order of first appearance), else they are all client 0.
@@ -133,7 +133,7 @@ public final class Story {
       return open != null;
     }
 
-    /** A connection a fault reset on accept: it never sent a request. */
+    /** A connection a fault reset before its request head completed: it sent no request. */
     public boolean reset() {
       return body().path() == null;
     }

@@ -51,16 +51,7 @@ final class HandshakeRelay {
   void handle(HttpServerRequest req, int clientNo) {
     req.pause(); // before any asynchronous step, or toWebSocket() finds the request already read
     List<String> offered = splitList(req.headers().getAll(SEC_WEBSOCKET_PROTOCOL));
-    int linkId =
-        proxy.recordAttempt(
-            clientNo,
-            new EventBody.Attempt(
-                String.valueOf(req.remoteAddress()),
-                req.path(),
-                req.query(),
-                headerMap(req.headers()),
-                offered,
-                req.getHeader("Sec-WebSocket-Extensions")));
+    int linkId = proxy.recordAttempt(clientNo, attemptOf(req));
 
     // Take frames away from Vert.x from the first byte after the 101 on.
     ChannelHandlerContext vertxCtx = NettyAccess.of(req);
@@ -291,6 +282,17 @@ final class HandshakeRelay {
       case PONG -> new PongWebSocketFrame(content);
       case CLOSE -> new CloseWebSocketFrame(true, 0, content);
     };
+  }
+
+  /** The attempt event of a request: where it came from and what it asked for. */
+  static EventBody.Attempt attemptOf(HttpServerRequest req) {
+    return new EventBody.Attempt(
+        String.valueOf(req.remoteAddress()),
+        req.path(),
+        req.query(),
+        headerMap(req.headers()),
+        splitList(req.headers().getAll(SEC_WEBSOCKET_PROTOCOL)),
+        req.getHeader("Sec-WebSocket-Extensions"));
   }
 
   static List<String> splitList(List<String> values) {

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code client = i}. Links, faults and the timeline are shared by all of them.
  */
 public final class ProxyServer {
-  /** Marks a connection a fault reset as it was accepted. */
-  private static final AttributeKey<Boolean> RESET_BY_FAULT = AttributeKey.valueOf("wschaos.resetByFault");
+  /** Marks a connection a fault resets as soon as its request head is read. */
+  private static final AttributeKey<PendingReset> RESET_BY_FAULT = AttributeKey.valueOf("wschaos.resetByFault");
   private final Vertx vertx;
   private final ProxyOptions options;
   private final Timeline timeline;
@@ -169,23 +169,65 @@ public final class ProxyServer {
   }
 
   /**
-   * A TCP connection was accepted: a server_down in reset mode kills it at once, and it counts as an
-   * attempt; otherwise it has the handshake timeout to send its request head (no attempt is recorded
-   * before that head, so a connection timed out leaves nothing on the timeline).
+   * A TCP connection was handed over: without a fault it has the handshake timeout to send its
+   * request head (no attempt is recorded before that head, so a connection timed out leaves nothing
+   * on the timeline). A server_down in reset mode kills it, and it counts as an attempt carrying the
+   * path and query of its request head, like any other (reconnect chains are per socket, and a
+   * process's sockets differ by path). A client sends its head right after connecting; one whose
+   * head has not completed within {@link #RESET_HEAD_WAIT_MS} is reset anyway, an attempt without a
+   * path, as is one that leaves first.
    */
   private void onAccept(io.vertx.core.http.HttpConnection conn, int client) {
     String fault = engine.onAccept();
     if (fault == null) {
       NettyAccess.watchHead(conn, options.headTimeout().toMillis());
     } else {
-      int link = recordAttempt(client, new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
-      timeline.record(link, client, new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
-      // Vert.x may hand over the connection after it has read the upgrade request, and serves that
-      // request even once the channel is closed: mark the connection so the request is ignored.
+      PendingReset pending = new PendingReset(conn, client, fault);
+      // Vert.x serves a request even once the channel is closed: the mark makes handle() take it here.
       var ch = NettyAccess.of(conn).channel();
-      ch.attr(RESET_BY_FAULT).set(Boolean.TRUE);
-      ch.config().setOption(ChannelOption.SO_LINGER, 0);
-      ch.close();
+      ch.attr(RESET_BY_FAULT).set(pending);
+      pending.timer = ch.eventLoop().schedule(() -> pending.reset(null), RESET_HEAD_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      conn.closeHandler(v -> pending.reset(null)); // the client left first: still an attempt
+    }
+  }
+
+  /** How long a connection server_down resets may take to send its request head. */
+  static final long RESET_HEAD_WAIT_MS = 500;
+
+  /** A connection a server_down resets once its request head is read, or the wait is over. */
+  private final class PendingReset {
+    private final io.vertx.core.http.HttpConnection conn;
+    private final int client;
+    private final String fault;
+    private java.util.concurrent.Future<?> timer;
+    private boolean done; // all calls come on the connection's event loop
+
+    PendingReset(io.vertx.core.http.HttpConnection conn, int client, String fault) {
+      this.conn = conn;
+      this.client = client;
+      this.fault = fault;
+    }
+
+    /** Records the attempt ({@code request}'s path and headers, or none) and resets the TCP connection. */
+    void reset(HttpServerRequest request) {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      EventBody.Attempt attempt =
+          request != null
+              ? HandshakeRelay.attemptOf(request)
+              : new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null);
+      int link = recordAttempt(client, attempt);
+      timeline.record(link, client, new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
+      var ch = NettyAccess.of(conn).channel();
+      if (ch.isOpen()) {
+        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        ch.close();
+      }
     }
   }
 
@@ -235,8 +277,10 @@ public final class ProxyServer {
   }
 
   private void handle(HttpServerRequest request, int client) {
-    if (NettyAccess.of(request).channel().hasAttr(RESET_BY_FAULT)) {
-      return; // reset on accept: the attempt is on the timeline already
+    PendingReset pending = NettyAccess.of(request).channel().attr(RESET_BY_FAULT).get();
+    if (pending != null) {
+      pending.reset(request);
+      return;
     }
     NettyAccess.headRead(request);
     if (request.canUpgradeToWebSocket()) {

@@ -311,6 +311,46 @@ class LinkFaultsSocketTest {
   }
 
   @Test
+  void serverDownResetRecordsTheAttemptWithThePathAndQueryItAskedForAndAnIncompleteOneWithout() throws Exception {
+    try (FaultRig rig = new FaultRig()) {
+      rig.add("{for: 10s, server_down: {}}");
+      Throwable failed = assertThrows(Throwable.class, () -> rig.connect("/a?x=1"), "the client's connect fails");
+      assertFalse(failed instanceof UpgradeRejectedException, "no HTTP answer at all: " + failed);
+      eventually(() -> attempts(rig).size() == 1, "the attempt is recorded");
+      Event a = attempts(rig).get(0);
+      EventBody.Attempt body = (EventBody.Attempt) a.body();
+      assertEquals("/a", body.path(), "the attempt names the socket's path: " + a);
+      assertEquals("x=1", body.query(), "and its query: " + a);
+      assertTrue(rig.timeline.events().stream().anyMatch(e -> e.link() == a.link() && e.body() instanceof EventBody.Abort ab && ab.mode().equals("reset") && "f1".equals(ab.fault())),
+          "the attempt was reset by f1: " + rig.timeline.events());
+
+      // A connection whose request head never completes is reset after a short wait: an attempt without a path.
+      try (Socket partial = new Socket()) {
+        partial.connect(new InetSocketAddress("127.0.0.1", rig.proxy.port()), 2000);
+        partial.setSoTimeout(5000);
+        long start = System.nanoTime();
+        partial.getOutputStream().write("GET /b?y=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.US_ASCII));
+        partial.getOutputStream().flush();
+        IOException reset = assertThrows(IOException.class, () -> {
+          if (partial.getInputStream().read() < 0) {
+            throw new IOException("fin, not reset");
+          }
+        });
+        assertTrue(String.valueOf(reset.getMessage()).toLowerCase().contains("reset"), reset.toString());
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMs >= 300 && waitedMs < 4_000, "reset after about " + ProxyServer.RESET_HEAD_WAIT_MS + " ms, took " + waitedMs);
+      }
+      eventually(() -> attempts(rig).size() == 2, "the silent attempt is recorded");
+      Event second = attempts(rig).get(1);
+      assertEquals(null, ((EventBody.Attempt) second.body()).path(), "no complete request head, no path: " + second);
+    }
+  }
+
+  private static List<Event> attempts(FaultRig rig) {
+    return rig.timeline.events().stream().filter(e -> e.body() instanceof EventBody.Attempt).toList();
+  }
+
+  @Test
   void serverDownRefuseClosesTheListeningSocketWhileOpenLinksKeepEchoingThenRebinds() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       int port = rig.proxy.port();
