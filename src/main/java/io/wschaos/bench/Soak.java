@@ -70,6 +70,10 @@ public final class Soak {
   Path work = Path.of("target/soak");
   Path jar = Path.of("target/wschaos.jar");
   Path out = Path.of("docs/reliability.md");
+  /** Records a flight recording of the soak proxy here (--jfr), to see where its time goes. */
+  Path jfr;
+  /** The soak proxy's garbage collector flags (--proxy-gc), in place of PROXY_FLAGS' first. */
+  List<String> proxyGc;
   String command = "make soak";
   long seed = 20261202;
 
@@ -100,9 +104,11 @@ public final class Soak {
         case "--work" -> s.work = Path.of(args[++i]);
         case "--jar" -> s.jar = Path.of(args[++i]);
         case "--command" -> s.command = args[++i];
+        case "--jfr" -> s.jfr = Path.of(args[++i]);
+        case "--proxy-gc" -> s.proxyGc = List.of(args[++i].split(" "));
         default -> {
           System.err.println("Soak: unknown option " + args[i] + "\noptions: --links N --messages N --in-flight N --soak-max-seconds S"
-              + " --storm-seconds S --storm-parallel N --skip-storm --quick --out FILE --work DIR --jar JAR --command TEXT");
+              + " --storm-seconds S --storm-parallel N --skip-storm --quick --out FILE --work DIR --jar JAR --command TEXT --jfr FILE --proxy-gc 'FLAGS'");
           System.exit(2);
         }
       }
@@ -160,7 +166,15 @@ public final class Soak {
     Path ready = work.resolve("soak-proxy.port");
     Files.deleteIfExists(ready);
     List<String> cmd = new ArrayList<>(List.of(BenchSuite.javaExe()));
-    cmd.addAll(PROXY_FLAGS);
+    if (proxyGc == null) {
+      cmd.addAll(PROXY_FLAGS);
+    } else {
+      cmd.addAll(proxyGc);
+      cmd.addAll(PROXY_FLAGS.subList(1, PROXY_FLAGS.size()));
+    }
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr.toAbsolutePath());
+    }
     cmd.addAll(List.of("-jar", jar.toString(), "proxy", "--listen", "127.0.0.1:0", "--upstream", "ws://127.0.0.1:" + echoPort,
         "--level", "counters", "--timeline", timeline.toString(), "--api", "127.0.0.1:" + apiPort, "--seed", Long.toString(seed),
         "--ready-file", ready.toString()));

@@ -64,6 +64,10 @@ final class ProxyCommand implements Callable<Integer> {
       description = "How long the server may take to answer the upgrade before the client gets 504 (default: ${DEFAULT-VALUE}).")
   java.time.Duration upstreamTimeout;
 
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How long a client may take to send its request line and headers before the proxy closes the connection, with 408 once the request line came (default: ${DEFAULT-VALUE}); an open link is never timed.")
+  java.time.Duration handshakeTimeout;
+
   @Option(names = "--fault", paramLabel = "ENTRY",
       description = "A fault to start with, one entry of the scenario schema in YAML or JSON, e.g. '{delay: {to: client, by: 200ms}}' (repeatable; docs/faults.md).")
   java.util.List<String> faults = new java.util.ArrayList<>();
@@ -90,12 +94,12 @@ final class ProxyCommand implements Callable<Integer> {
     ProxyOptions options;
     try {
       options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed)
-          .withUpstreamTimeout(upstreamTimeout);
+          .withUpstreamTimeout(upstreamTimeout).withHeadTimeout(handshakeTimeout);
       if (eventLoops != null) {
         options = options.withEventLoops(eventLoops);
       }
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().contains("event loop") ? "--event-loops: " : "--upstream: ") + e.getMessage());
+      throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().contains("event loop") ? "--event-loops: " : e.getMessage().contains("handshake timeout") ? "--handshake-timeout: " : "--upstream: ") + e.getMessage());
     }
     ApiOptions apiOptions = parseApi();
     if (ui && apiOptions == null) {
@@ -131,10 +135,17 @@ final class ProxyCommand implements Callable<Integer> {
       proxy.faults().add(f);
     }
     ControlApi control = null;
+    // The API gets a Vert.x of its own, one event loop: its requests never queue behind a link's
+    // reads on a relay loop (DESIGN: the API never waits on a link), and the OS schedules its
+    // thread, mostly idle, as soon as a request comes.
+    Vertx apiVertx = apiOptions == null ? null
+        : Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2)
+            .setPreferNativeTransport("native".equals(transport)));
     if (apiOptions != null) {
       try {
-        control = ControlApi.start(vertx, proxy, apiOptions).await();
+        control = ControlApi.start(apiVertx, proxy, apiOptions).await();
       } catch (Exception e) {
+        apiVertx.close();
         proxy.close().await();
         vertx.close();
         timeline.close();
@@ -177,6 +188,9 @@ final class ProxyCommand implements Callable<Integer> {
                     // shutting down anyway
                   }
                   timeline.close();
+                  if (apiVertx != null) {
+                    apiVertx.close();
+                  }
                   vertx.close();
                   stopped.countDown();
                 }));

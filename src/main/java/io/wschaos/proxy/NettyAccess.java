@@ -148,6 +148,76 @@ final class NettyAccess {
     return found;
   }
 
+  /** Set on a connection once its first request head is read (the head watch may come later). */
+  private static final io.netty.util.AttributeKey<Boolean> HEAD_READ = io.netty.util.AttributeKey.valueOf("wschaos.headRead");
+
+  /**
+   * Closes {@code conn} unless its first request line and headers arrive within {@code millis}
+   * (answering 408 when the request line came): Vert.x's HTTP server has no such timeout, and its
+   * idle timeout would outlive the upgrade and time links out. The watch is a handler in front of
+   * Vert.x's; {@link #headRead} removes it, so nothing of it is left on a link or a forwarded request.
+   */
+  static void watchHead(io.vertx.core.http.HttpConnection conn, long millis) {
+    io.netty.channel.Channel ch = of(conn).channel();
+    if (ch.hasAttr(HEAD_READ) || !ch.isActive()) {
+      return; // the request came before the connection was handed over
+    }
+    HeadWatch w = new HeadWatch();
+    ch.pipeline().addFirst(HeadWatch.NAME, w);
+    w.timer = ch.eventLoop().schedule(w::expire, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The head of {@code request}'s connection is read: its watch stops, on the connection's loop. */
+  static void headRead(HttpServerRequest request) {
+    io.netty.channel.Channel ch = of(request).channel();
+    ch.attr(HEAD_READ).set(Boolean.TRUE);
+    HeadWatch w = ch.pipeline().get(HeadWatch.class);
+    if (w != null) {
+      w.timer.cancel(false);
+      ch.pipeline().remove(w);
+    }
+  }
+
+  private static final class HeadWatch extends io.netty.channel.ChannelInboundHandlerAdapter {
+    static final String NAME = "wschaos.headWatch";
+    private static final byte[] TIMEOUT =
+        "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private ChannelHandlerContext ctx;
+    private io.netty.util.concurrent.ScheduledFuture<?> timer;
+    private boolean lineSeen;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!lineSeen && msg instanceof ByteBuf b && b.indexOf(b.readerIndex(), b.writerIndex(), (byte) '\n') >= 0) {
+        lineSeen = true;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      timer.cancel(false);
+      ctx.fireChannelInactive();
+    }
+
+    /** Written from this handler's place, the bytes skip Vert.x's encoder and go to the socket as they are. */
+    void expire() {
+      if (ctx.isRemoved() || !ctx.channel().isActive()) {
+        return;
+      }
+      if (lineSeen) {
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(TIMEOUT)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+      } else {
+        ctx.close();
+      }
+    }
+  }
+
   /** The Vert.x handler's context of an HTTP connection. */
   static ChannelHandlerContext of(io.vertx.core.http.HttpConnection conn) {
     return ((HttpServerConnection) conn).channelHandlerContext();

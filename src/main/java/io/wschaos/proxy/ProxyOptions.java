@@ -17,6 +17,9 @@ import java.time.Duration;
  *     ({@code client} 0); n &ge; 1 (the runner): n listeners, links accepted on the i-th are client i
  * @param eventLoops how many event loops accept and relay links (each link lives on one); default
  *     one per CPU, like haproxy's threads
+ * @param headTimeout how long a client may take to send its request line and headers after it
+ *     connects; then the proxy closes the connection (408 if the request line came), so a client
+ *     that sends half a request cannot hold a socket forever. A link after its 101 is not timed.
  */
 public record ProxyOptions(
     String listenHost,
@@ -27,10 +30,12 @@ public record ProxyOptions(
     Duration upstreamTimeout,
     long seed,
     int instances,
-    int eventLoops) {
+    int eventLoops,
+    Duration headTimeout) {
 
   public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
   public static final int DEFAULT_WRITE_QUEUE = 1024 * 1024;
+  public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(10);
 
   public ProxyOptions {
     String scheme = upstream.getScheme();
@@ -46,6 +51,9 @@ public record ProxyOptions(
     if (upstreamTimeout == null || upstreamTimeout.isNegative() || upstreamTimeout.isZero()) {
       throw new IllegalArgumentException("the upstream timeout must be positive, got " + upstreamTimeout);
     }
+    if (headTimeout == null || headTimeout.isNegative() || headTimeout.isZero()) {
+      throw new IllegalArgumentException("the handshake timeout must be positive, got " + headTimeout);
+    }
     if (eventLoops < 1) {
       throw new IllegalArgumentException("at least one event loop, got " + eventLoops);
     }
@@ -60,36 +68,40 @@ public record ProxyOptions(
   public static ProxyOptions of(URI upstream) {
     return new ProxyOptions(
         "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0, 0,
-        Math.max(1, Runtime.getRuntime().availableProcessors()));
+        Math.max(1, Runtime.getRuntime().availableProcessors()), DEFAULT_HEAD_TIMEOUT);
   }
 
   public ProxyOptions withListen(String host, int port) {
-    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops);
+    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
   }
 
   public ProxyOptions withMaxFrameBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops);
+    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
   }
 
   public ProxyOptions withUpstreamTimeout(Duration timeout) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances, eventLoops);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances, eventLoops, headTimeout);
   }
 
   public ProxyOptions withSeed(long seed) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
   }
 
   public ProxyOptions withWriteQueueBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances, eventLoops);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
+  }
+
+  public ProxyOptions withHeadTimeout(Duration timeout) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, timeout);
   }
 
   public ProxyOptions withEventLoops(int n) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, n);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, n, headTimeout);
   }
 
   /** {@code n} client-facing ports, one per logical client 1..n (see {@code instances}). */
   public ProxyOptions withInstances(int n) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n, eventLoops);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n, eventLoops, headTimeout);
   }
 
   /** How many listeners the proxy opens: at least one. */

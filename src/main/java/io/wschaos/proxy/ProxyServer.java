@@ -94,7 +94,10 @@ public final class ProxyServer {
             .setMaxWebSocketMessageSize(Integer.MAX_VALUE)
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
-            .setRegisterWebSocketWriteHandlers(false);
+            .setRegisterWebSocketWriteHandlers(false)
+            // HTTP/1.1 only: with h2c on, Vert.x sets a connection up only once its first bytes
+            // show it is not HTTP/2, so a client that sends nothing would escape the head watch.
+            .setHttp2ClearTextEnabled(false);
     proxy.serverOptions = serverOptions;
     List<Future<HttpServer>> all = new ArrayList<>();
     for (int i = 0; i < proxy.servers.length; i++) {
@@ -165,10 +168,16 @@ public final class ProxyServer {
     return Future.all(closes).mapEmpty();
   }
 
-  /** A TCP connection was accepted: a server_down in reset mode kills it at once, and it counts as an attempt. */
+  /**
+   * A TCP connection was accepted: a server_down in reset mode kills it at once, and it counts as an
+   * attempt; otherwise it has the handshake timeout to send its request head (no attempt is recorded
+   * before that head, so a connection timed out leaves nothing on the timeline).
+   */
   private void onAccept(io.vertx.core.http.HttpConnection conn, int client) {
     String fault = engine.onAccept();
-    if (fault != null) {
+    if (fault == null) {
+      NettyAccess.watchHead(conn, options.headTimeout().toMillis());
+    } else {
       int link = recordAttempt(client, new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null));
       timeline.record(link, client, new EventBody.Abort(Leg.CLIENT, "proxy", "reset", fault, "server down"));
       // Vert.x may hand over the connection after it has read the upgrade request, and serves that
@@ -229,6 +238,7 @@ public final class ProxyServer {
     if (NettyAccess.of(request).channel().hasAttr(RESET_BY_FAULT)) {
       return; // reset on accept: the attempt is on the timeline already
     }
+    NettyAccess.headRead(request);
     if (request.canUpgradeToWebSocket()) {
       handshakes.handle(request, client);
     } else {

@@ -36,8 +36,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * ClientHello and an HTTP/2 preface, each on a fresh connection to the proxy's listening port.
  * Every connection must be answered (any byte back) or, once the client has sent its FIN, closed
  * by the proxy within {@link #CLOSE_WITHIN}: none is left open. (Random bytes get the FIN at once;
- * requests after {@link #ANSWER_WAIT}. A client that sends half a request and then waits without a
- * FIN is held open: the proxy has no header-read timeout, see docs/reliability.md.) After each property no link is
+ * requests after {@link #ANSWER_WAIT}, which keeps the tries fast. The ClientHello and the HTTP/2
+ * preface get no FIN: the proxy's handshake-read timeout, {@link #HEAD_TIMEOUT} here, must close
+ * them; HandshakeReadTimeoutTest checks that timeout itself.) After each property no link is
  * live and the process holds no more file descriptors than before (counted in /proc/self/fd).
  *
  * <p>Seeded; {@code make soak} runs more tries ({@code -Djqwik.tries.default}).
@@ -52,6 +53,8 @@ class HandshakeFuzzTest {
   static final int POOL_SLACK = 24;
   /** After the FIN, the proxy must have closed (or answered) within this. */
   static final Duration CLOSE_WITHIN = Duration.ofSeconds(5);
+  /** The proxy's handshake-read timeout in these tests. */
+  static final Duration HEAD_TIMEOUT = Duration.ofSeconds(1);
 
   private static Vertx vertx;
   private static Vertx peers;
@@ -66,7 +69,7 @@ class HandshakeFuzzTest {
     peers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     upstream = EchoUpstream.start(peers).await();
     timeline = new Timeline(Level.META);
-    proxy = ProxyServer.start(vertx, ProxyOptions.of(URI.create("ws://127.0.0.1:" + upstream.server.actualPort() + "/")), timeline).await();
+    proxy = ProxyServer.start(vertx, ProxyOptions.of(URI.create("ws://127.0.0.1:" + upstream.server.actualPort() + "/")).withHeadTimeout(HEAD_TIMEOUT), timeline).await();
     probe(request("GET", "/warm", true, new Random(1)).getBytes(StandardCharsets.ISO_8859_1), ANSWER_WAIT); // loads the classes an upgrade needs
     Waits.until(() -> proxy.liveLinks() == 0, Duration.ofSeconds(10), () -> proxy.liveLinks() + " live links");
     baselineFds = fds();
@@ -98,12 +101,12 @@ class HandshakeFuzzTest {
 
   @Example
   void aTlsClientHelloOnThePlainPortIsAnsweredOrClosed() throws Exception {
-    probe(HexFormat.of().parseHex(CLIENT_HELLO), ANSWER_WAIT);
+    probeWithoutFin(HexFormat.of().parseHex(CLIENT_HELLO));
   }
 
   @Example
   void anHttp2PrefaceIsAnsweredOrClosed() throws Exception {
-    probe("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII), ANSWER_WAIT);
+    probeWithoutFin("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
   }
 
   /**
@@ -210,6 +213,28 @@ class HandshakeFuzzTest {
         in.read();
       } catch (SocketTimeoutException open) {
         fail("the proxy neither answered nor closed within " + CLOSE_WITHIN.toSeconds() + " s of the FIN, after: "
+            + printable(sent));
+      } catch (IOException reset) {
+        // closed
+      }
+    }
+  }
+
+  /** Sends {@code sent} and never a FIN: the proxy must answer or close within the handshake timeout and {@link #CLOSE_WITHIN}. */
+  static void probeWithoutFin(byte[] sent) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 5_000);
+      try {
+        s.getOutputStream().write(sent);
+        s.getOutputStream().flush();
+      } catch (IOException closedWhileWriting) {
+        return;
+      }
+      s.setSoTimeout((int) (HEAD_TIMEOUT.toMillis() + CLOSE_WITHIN.toMillis()));
+      try {
+        s.getInputStream().read();
+      } catch (SocketTimeoutException open) {
+        fail("the proxy neither answered nor closed within " + (HEAD_TIMEOUT.toMillis() + CLOSE_WITHIN.toMillis()) + " ms, with no FIN, after: "
             + printable(sent));
       } catch (IOException reset) {
         // closed
