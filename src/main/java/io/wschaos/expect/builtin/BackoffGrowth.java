@@ -30,6 +30,16 @@ import io.wschaos.spec.Tolerance;
  * likely a fixed random range as a policy that levelled off early, and the verdict is undecided.
  * Without jitter no statistics are needed: the delays show growth exactly when no flat envelope D ±
  * tol holds them all.
+ *
+ * <p><b>The flat band</b> (with jitter, from {@code minDelays} on, unless the score already shows
+ * flatness): when one flat envelope D ± tol holds the smallest delays and all but at most
+ * a tenth of the delays, every one of those left out being above it, the delays show no growth and fail. The score cannot see this at
+ * 100 ms delays, where the runner's timing noise (tens of ms) is a large share of each delay and a
+ * few delays held up later make the early ones look like growth; the band is the expectation's own tolerance, so noise within it cannot matter. Only
+ * delays above the band may be left out because scheduling noise only ever makes a delay later; a
+ * correct policy always has delays below any band its later ones share (a jittered one spreads from
+ * near zero, a capped one grew to its cap), so it is never caught. Below {@code minDelays} the band
+ * only withholds an early pass.
  */
 final class BackoffGrowth {
   static final int FLOOR_MS = 50;
@@ -126,6 +136,34 @@ final class BackoffGrowth {
     return low <= high;
   }
 
+  /**
+   * The flat band of the delays (see the class comment) as "N delays all within ±X of Y s", or null
+   * when there is none.
+   */
+  static String flatBand(long[] d, Tolerance tol) {
+    int n = d.length;
+    if (n == 0) {
+      return null;
+    }
+    long[] x = d.clone();
+    java.util.Arrays.sort(x);
+    double abs = tol.slackMicros(0);
+    double rel = tol.relative();
+    double high = (x[0] + abs) / (1 - rel);
+    int in = 1;
+    while (in < n && (x[in] - abs) / (1 + rel) <= high) {
+      in++;
+    }
+    int above = n - in;
+    if (above > n / 10) {
+      return null;
+    }
+    double low = (x[in - 1] - abs) / (1 + rel);
+    long y = Math.round(Math.min(high, Math.max(low, x[(in - 1) / 2])));
+    return Say.n(in, "delay", "delays") + (in == 1 ? " is" : " all") + " within " + tol.describe(y) + " of " + Say.s(y)
+        + (above == 0 ? "" : " (" + above + " later still, as scheduling noise makes a delay)");
+  }
+
   static Growth judge(long[] d, BackoffEnvelope.Box box) {
     Calibration cal = calibration(box.jitter());
     int n = d.length;
@@ -133,7 +171,7 @@ final class BackoffGrowth {
         + ": it takes " + cal.minDelays() + " (" + (cal.minDelays() + 1) + " attempts in a row, the last of which may open)";
     if (n < cal.minDelays()) {
       double v = score(d, box.fMin(), box.fMax());
-      if (n >= 3 && v >= cal.early() && (cal != NONE || !flatFits(d, box.tol()))) {
+      if (n >= 3 && v >= cal.early() && (cal != NONE || !flatFits(d, box.tol())) && (cal == NONE || flatBand(d, box.tol()) == null)) {
         return new Growth(State.GROWS, v, cal, "grew (growth score " + Say.trim(Math.round(v * 100) / 100.0) + ", ≥ " + Say.trim(cal.early())
             + " shows growth with jitter " + cal.name() + " from 3 delays on)");
       }
@@ -147,12 +185,16 @@ final class BackoffGrowth {
     }
     double v = score(d, box.fMin(), box.fMax());
     String score = "growth score " + Say.trim(Math.round(v * 100) / 100.0);
-    if (v >= cal.pass()) {
-      return new Growth(State.GROWS, v, cal, "grew (" + score + ", ≥ " + Say.trim(cal.pass()) + " shows growth with jitter " + cal.name() + ")");
-    }
     if (v <= cal.flat()) {
       return new Growth(State.FLAT, v, cal, "show no growth (" + score + ", ≤ " + Say.trim(cal.flat()) + " with jitter " + cal.name()
           + ": what a constant delay or a fixed random range scores)");
+    }
+    String band = flatBand(d, box.tol());
+    if (band != null) {
+      return new Growth(State.FLAT, v, cal, "show no growth: " + band + " (" + score + ", which timing noise and a few late delays inflate)");
+    }
+    if (v >= cal.pass()) {
+      return new Growth(State.GROWS, v, cal, "grew (" + score + ", ≥ " + Say.trim(cal.pass()) + " shows growth with jitter " + cal.name() + ")");
     }
     return new Growth(State.UNCLEAR, v, cal, "neither clearly grew nor stayed flat (" + score + ", between " + Say.trim(cal.flat()) + " for flat and "
         + Say.trim(cal.pass()) + " for growing with jitter " + cal.name() + "): a fixed random range and a backoff that levelled off early both score this");

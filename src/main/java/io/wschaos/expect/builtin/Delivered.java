@@ -30,9 +30,10 @@ import java.util.TreeSet;
  * (a fault dropped, swallowed or discarded every copy, or corrupted it); duplicated = numbers
  * forwarded more than once (the sender's own resends: copies a {@code duplicate} fault made are not
  * the sender's); ordered = the first arrival of each number is larger than every earlier first
- * arrival; and, for the client's own sequence (toward the server), after every fault that ended one
- * of its links the sequence continues (a number above the last one before that end arrives after the
- * fault is over), else "client 1 sent nothing above 41 after fault outage ended at 5.2 s". Judged per
+ * arrival; and after every fault that ended one of the client's links its sequence (toward the
+ * server) continues (a number above the last one before that end arrives after the
+ * fault is over), else "client 1 sent nothing above 41 after fault outage ended at 5.2 s"; toward the
+ * client the same for what was forwarded to it ("client 1 received nothing above 15 after …"). Judged per
  * client. Without a sequence ({@code match}), distinct payloads (previews) that reached the proxy
  * are compared with those forwarded. Anchor: at least one such message. Missing numbers may still
  * be resent, so {@code lost} is settled when the run is over; duplicates and disorder fail at once.
@@ -204,9 +205,16 @@ public final class Delivered implements Expectation {
       return judging.runOver() ? Verdict.fail(sentence, ev) : Verdict.undecided(false, "so far: " + sentence + " (they may still be resent)", ev);
     }
     if (d.to() == Direction.TO_SERVER && judging.runOver()) {
-      Verdict stopped = continuation(st, all);
+      Verdict stopped = continuation(st, all, false);
       if (stopped != null) {
         return stopped;
+      }
+    }
+    if (d.to() == Direction.TO_CLIENT) {
+      // the server's sequence toward a client: only what was forwarded to that client counts
+      Verdict stopped = continuation(st, all.stream().filter(n -> forwarded(st, n.event())).toList(), true);
+      if (stopped != null) {
+        return judging.runOver() ? stopped : Verdict.undecided(false, "so far: " + stopped.sentence() + " (it may still come)", stopped.evidence());
       }
     }
     List<Long> evidence = new ArrayList<>();
@@ -224,8 +232,10 @@ public final class Delivered implements Expectation {
    * above the last one seen before that end reaches the proxy after the fault is over (its last
    * {@code stopped}, or the end itself for a one-shot fault). A client that stops sending after an
    * outage loses nothing "between first and last", so only this sees it. Null when it continued.
+   * Toward the client ({@code toClient}) the same holds for what was forwarded to that client: a
+   * client that never comes back receives nothing after the outage.
    */
-  private Verdict continuation(Story st, List<Story.Numbered> all) {
+  private Verdict continuation(Story st, List<Story.Numbered> all, boolean toClient) {
     Set<String> checked = new HashSet<>();
     Set<String> restarts = new TreeSet<>();
     for (Event e : st.events()) {
@@ -257,9 +267,10 @@ public final class Delivered implements Expectation {
           }
         }
       }
+      List<Story.Numbered> own = toClient ? all.stream().filter(n -> n.event().client() == a.client()).toList() : all;
       long lastBefore = Long.MIN_VALUE;
       Story.Numbered lastSeen = null;
-      for (Story.Numbered n : all) {
+      for (Story.Numbered n : own) {
         if (n.seq() < end.seq() && n.value() > lastBefore) {
           lastBefore = n.value();
           lastSeen = n;
@@ -267,7 +278,7 @@ public final class Delivered implements Expectation {
       }
       long after = over;
       long above = lastBefore;
-      boolean continued = all.stream().anyMatch(n -> n.t() >= after && n.value() > above);
+      boolean continued = own.stream().anyMatch(n -> n.t() >= after && n.value() > above);
       if (!continued) {
         String who = st.label(a.client());
         List<Long> ev = new ArrayList<>();
@@ -278,7 +289,7 @@ public final class Delivered implements Expectation {
         if (overAt != end.event()) {
           ev.add(overAt.seq());
         }
-        return Verdict.fail(who + " sent nothing" + (lastSeen == null ? "" : " above " + lastBefore) + " after fault " + fault + " ended at "
+        return Verdict.fail(who + (toClient ? " received nothing" : " sent nothing") + (lastSeen == null ? "" : " above " + lastBefore) + " after fault " + fault + " ended at "
             + Say.s(over) + " (it had ended " + st.where(a.client(), a.link()) + " with " + end.describe() + " at " + Say.s(end.t())
             + "): its sequence never continued after the outage", ev);
       }

@@ -2,6 +2,7 @@ package io.wschaos.expect.builtin;
 
 import static io.wschaos.expect.TimelineBuilder.timeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.wschaos.expect.TimelineBuilder;
 import java.util.ArrayList;
@@ -178,6 +179,42 @@ class BackoffTest {
     TimelineBuilder tl = timeline();
     outage(tl, 1, 1, true, d);
     Expect.judge("backoff: {attempts: 4, jitter: equal}", tl.judging(60, true)).fails().says("show no growth (growth score 0, ≤ 1 with jitter equal");
+  }
+
+  @Test
+  void aHotLoopAt100MsWithTimingNoiseFailsOnItsFlatBandThoughNoiseInflatesItsScore() {
+    // mutants/constant-delay.js: 100 ms every time, ±30 ms of scheduling noise, two delays held up far later
+    java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+    double[] d = new double[40];
+    for (int k = 0; k < d.length; k++) {
+      d[k] = 0.07 + r.nextDouble() * 0.06;
+    }
+    d[17] = 0.41;
+    d[29] = 0.35;
+    d[0] = 0.071; // small first delays in a geometric pattern: what inflates the score
+    d[1] = 0.072;
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 0.1, true, d);
+    Expect.judge("backoff: {attempts: 4, jitter: full}", tl.judging(60, true)).fails().isFinal()
+        .says("only as a flat sequence does: they show no growth: 38 delays all within ±0.105 s of 0.1", "(2 later still, as scheduling noise makes a delay)");
+    // a tenth of the delays may lie above the band, not one more
+    d[3] = 0.5;
+    d[9] = 0.6;
+    Expect.judge("backoff: {attempts: 4, jitter: full}", judged(d)).fails().says("36 delays all within", "(4 later still");
+    d[11] = 0.7;
+    assertFalse(Expect.judge("backoff: {attempts: 4, jitter: full}", judged(d)).verdict().sentence().contains("delays all within"));
+    // and none below it: scheduling noise only makes a delay later, a correct policy has delays below any band its later ones share
+    double[] second = new double[40];
+    java.util.Arrays.fill(second, 1.0);
+    second[0] = 0.5;
+    second[1] = 1.3;
+    assertFalse(Expect.judge("backoff: {attempts: 4, jitter: full}", judged(second)).verdict().sentence().contains("delays all within"));
+  }
+
+  private static io.wschaos.expect.Judging judged(double[] d) {
+    TimelineBuilder tl = timeline();
+    outage(tl, 1, 0.1, true, d);
+    return tl.judging(90, true);
   }
 
   @Test

@@ -150,4 +150,27 @@ class DeliveredTest {
     tl.at(2.5).server("restarted").at(3).attempt().open();
     Expect.judge("delivered: {seq: client_seq}", tl.judging(12, true)).fails().says("client 1 sent nothing above 1 after fault bounce ended at 2.5 s");
   }
+  @Test
+  void towardTheClientAClientThatNeverComesBackAfterTheOutageFailsAtTheEndUndecidedBefore() {
+    // mutants/stops-after-abort.js on delivery/outage.yaml: nothing between first and last is missing
+    TimelineBuilder tl = timeline().declare("seq", "client", "{type: tick}", "/n");
+    tl.at(0.1).attempt().open();
+    for (int n = 1; n <= 15; n++) {
+      tl.at(0.1 + n * 0.1).toClient(tick(n));
+    }
+    long last = tl.seq();
+    tl.at(1.8).fault("outage", "blackhole", "started").at(2.2).abortByProxy("reset", "outage");
+    long cut = tl.seq();
+    tl.at(2.9).fault("outage", "blackhole", "stopped");
+    long over = tl.seq();
+    String toClient = "delivered: {to: client, seq: seq}";
+    Expect.judge(toClient, tl.running(5)).undecided().isOpen().says("so far: client 1 received nothing above 15 after fault outage ended at 2.9 s", "(it may still come)");
+    Expect.judge(toClient, tl.judging(12, true)).fails().isFinal().evidence(last, cut, over)
+        .sentence("client 1 received nothing above 15 after fault outage ended at 2.9 s (it had ended client 1, link 1 with abort (reset) by proxy"
+            + " (fault outage) at 2.2 s): its sequence never continued after the outage");
+
+    // a number above 15 forwarded to it after the fault is over continues the sequence
+    tl.at(3.5).attempt().open().at(3.6).toClient(tick(16)).at(3.7).toClient(tick(17));
+    Expect.judge(toClient, tl.judging(12, true)).passes().isFinal();
+  }
 }
