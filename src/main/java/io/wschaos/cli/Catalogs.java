@@ -1,21 +1,22 @@
 package io.wschaos.cli;
 
-import io.wschaos.expect.ExpectationCatalog;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.expect.Expectation;
+import io.wschaos.spec.Catalog;
+import io.wschaos.fault.Fault;
 import io.wschaos.fault.builtin.BuiltinFaults;
 
 /** The catalogues the commands load scenarios with: the wiring of fault and expectation names. */
 final class Catalogs {
   /** Tests may set their own catalogue; null means the builtin one. */
-  static ExpectationCatalog expectationsOverride;
+  static Catalog<Expectation> expectationsOverride;
 
   private Catalogs() {}
 
-  static FaultCatalog faults() {
+  static Catalog<Fault> faults() {
     return BuiltinFaults.catalog();
   }
 
-  static ExpectationCatalog expectations() {
+  static Catalog<Expectation> expectations() {
     if (expectationsOverride != null) {
       return expectationsOverride;
     }

@@ -211,7 +211,7 @@ final class ProxyCommand implements Callable<Integer> {
         e.problems().forEach(pr -> problems.add(pr.toString()));
       } catch (java.io.IOException e) {
         // located as in a scenario file, the argument being the "file": --fault[2]:1:22: YAML syntax error: …
-        io.wschaos.scenario.ScenarioError located = io.wschaos.scenario.ScenarioError.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
+        io.wschaos.spec.Problem located = io.wschaos.scenario.ScenarioLoader.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
         problems.add(located != null ? located.toString() : "--fault[" + (i + 1) + "]: not YAML or JSON: " + io.wschaos.spec.Failures.describe(e));
       }
     }

@@ -11,7 +11,7 @@ import io.wschaos.runner.SuiteRunner;
 import io.wschaos.scenario.ClientSpec;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.spec.SpecException;
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import io.wschaos.timeline.Redactor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (ScenarioLoading.ScenarioLoadException e) {
       throw badInput(e.problems());
     } catch (SpecException e) {
-      throw badInput(e.problems().stream().map(SpecProblem::toString).toList());
+      throw badInput(e.problems().stream().map(Problem::toString).toList());
     }
     if (scenarios.isEmpty()) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "no scenario files in " + paths.stream().map(Path::toString).reduce((a, b) -> a + " " + b).orElse(""));

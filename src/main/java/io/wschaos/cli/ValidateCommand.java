@@ -1,6 +1,6 @@
 package io.wschaos.cli;
 
-import io.wschaos.scenario.ScenarioError;
+import io.wschaos.spec.Problem;
 import io.wschaos.scenario.ScenarioLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     ScenarioLoader.Loaded loaded = new ScenarioLoader(Catalogs.faults(), Catalogs.expectations()).load(paths);
     PrintWriter out = spec.commandLine().getOut();
-    for (ScenarioError e : loaded.errors()) {
+    for (Problem e : loaded.errors()) {
       out.println(e);
     }
     Set<String> badFiles = new LinkedHashSet<>();
