@@ -13,6 +13,7 @@ import io.wschaos.demo.FeedServer;
 import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
 import io.wschaos.timeline.Event;
+import io.wschaos.timeline.TimelineText;
 import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
 import java.net.URI;

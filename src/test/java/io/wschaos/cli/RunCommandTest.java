@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,7 @@ class RunCommandTest {
     return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
   }
 
+  @Tag("node")
   @Test
   void aPassingSuiteExitsZeroWritesJUnitAndTimelinesAndClosesWithTheCount() throws Exception {
     Path junit = dir.resolve("out/junit.xml");
@@ -107,6 +109,7 @@ class RunCommandTest {
     assertTrue(timeline.stream().anyMatch(e -> e.body() instanceof EventBody.Verdict v && "pass".equals(v.status())));
   }
 
+  @Tag("node")
   @Test
   void aFailingExpectationExitsOneWithItsSentenceOnTheConsoleAndInJUnit() throws Exception {
     Path junit = dir.resolve("junit.xml");
@@ -155,6 +158,7 @@ class RunCommandTest {
     return file;
   }
 
+  @Tag("node")
   @Test
   void aNodeClientThatCrashesOnAMissingModuleIsAnEnvironmentErrorThatShowsTheErrorLine() throws Exception {
     Path crash = dir.resolve("crash.js");
@@ -175,6 +179,7 @@ class RunCommandTest {
     assertTrue(error.getAttribute("message").contains("Cannot find module 'wschaos-no-such-module'"), error.getAttribute("message"));
   }
 
+  @Tag("node")
   @Test
   void aClientThatStaysAliveAndNeverAttemptsIsAnEnvironmentErrorInOneSentence() throws Exception {
     Path sleeper = dir.resolve("sleeps.js");
@@ -246,6 +251,7 @@ class RunCommandTest {
     assertFalse(err.contains("Exception"), err);
   }
 
+  @Tag("node")
   @Test
   void repeatSaysHowStableEachVerdictWas() {
     int code = run(List.of(passing("twice")), "run", "--repeat", "2", "--client", nodeClient(scripts), "x.yaml");
