@@ -21,7 +21,11 @@ public final class Catalog<T> {
   public record Type<P, T>(String name, Class<P> params, Function<P, T> create, String summary) {
     T bind(JsonNode node, String path) {
       P p = ParamBinding.bind(node == null || node.isNull() ? JsonNodeFactory.instance.objectNode() : node, params, path);
-      return create.apply(p);
+      try {
+        return create.apply(p);
+      } catch (IllegalArgumentException e) { // a factory that validates further (a matcher, a selector): located too
+        throw new SpecException(List.of(ParamBinding.problemOf(e, path)));
+      }
     }
   }
 

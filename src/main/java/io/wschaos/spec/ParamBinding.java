@@ -89,7 +89,8 @@ public final class ParamBinding {
     return new Problem(path + at, e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage());
   }
 
-  private static Problem problemOf(IllegalArgumentException e, String path) {
+  /** A parameter the record or its factory refused ({@link ParamException} names the key), under {@code path}. */
+  public static Problem problemOf(IllegalArgumentException e, String path) {
     if (e instanceof ParamException p && p.key() != null && !p.key().isEmpty()) {
       return new Problem(path + "." + p.key(), p.getMessage());
     }
