@@ -9,7 +9,7 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     version = "wschaos 0.1.0",
     description = "A WebSocket chaos proxy: inject the faults real networks produce, record a timeline, judge recovery.",
-    subcommands = {RunCommand.class, ValidateCommand.class, ProxyCommand.class, DemoServerCommand.class, SchemaCommand.class, TourCommand.class},
+    subcommands = {RunCommand.class, ValidateCommand.class, ProxyCommand.class, DemoServerCommand.class, ToxiproxyCommand.class, SchemaCommand.class, TourCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:all passed",
