@@ -136,6 +136,21 @@ class ToxiproxyCommandTest {
   }
 
   @Test
+  void configCreatesItsProxiesAtStart() throws Exception {
+    Path config = dir.resolve("proxies.json");
+    Files.writeString(config, "[{\"name\":\"feed\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:" + echo.port() + "\"}]");
+    Process p = start("cfg", "toxiproxy", "--port", "0", "--config", config.toString());
+    int api = Integer.parseInt(awaitLine("cfg", p, "Toxiproxy API on http://127\\.0\\.0\\.1:(\\d+)"));
+    awaitLine("cfg", p, "--config \\S+: (proxies feed)");
+    JsonNode feed = JSON.readTree(call(api, "GET", "/proxies", null).body()).get("feed");
+    assertTrue(feed.get("enabled").asBoolean(), feed.toString());
+    String listen = feed.get("listen").asText();
+    try (RawWebSocket ws = RawWebSocket.connect(Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)), "/")) {
+      roundTrip(ws, "configured");
+    }
+  }
+
+  @Test
   void proxyModeAnswersToxiproxyBesideItsControlApiOnOneTimeline() throws Exception {
     Process p = start("px", "proxy", "--listen", "127.0.0.1:0", "--upstream", "ws://127.0.0.1:" + echo.port(),
         "--api", "127.0.0.1:0", "--toxiproxy-api", "127.0.0.1:0");
