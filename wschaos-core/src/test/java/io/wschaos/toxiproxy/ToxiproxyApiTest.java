@@ -179,6 +179,29 @@ class ToxiproxyApiTest {
   }
 
   @Test
+  void toxicityIsAPerLinkDrawAndSparedLinksPassUntouched() throws Exception {
+    create("a");
+    rig.call("POST", "/proxies/a/toxics", "{\"name\":\"half\",\"type\":\"latency\",\"toxicity\":0.5,\"attributes\":{\"latency\":400}}");
+    int delayed = 0;
+    int spared = 0;
+    for (int i = 0; i < 10; i++) {
+      try (WsProbe ws = WsProbe.open(rig.port("a"))) {
+        long first = ws.roundTrip("m1", 5000);
+        long second = ws.roundTrip("m2", 5000);
+        assertEquals(first >= 380, second >= 380, "one draw per link: both messages alike (" + first + ", " + second + " ms)");
+        if (first >= 380) {
+          delayed++;
+        } else {
+          spared++;
+        }
+      }
+    }
+    assertTrue(delayed > 0 && spared > 0, "toxicity 0.5 over 10 links: " + delayed + " delayed, " + spared + " spared");
+    long sparedEvents = rig.events().stream().filter(e -> e.body() instanceof io.wschaos.timeline.EventBody.Fault f && f.fault().equals("a.half") && f.action().equals("spared")).count();
+    assertEquals(spared, sparedEvents, "each spared link is on the timeline");
+  }
+
+  @Test
   void wschaosOnlyToxicsCarryAFaultsParameters() throws Exception {
     create("a");
     try (WsProbe ws = WsProbe.open(rig.port("a"))) {
