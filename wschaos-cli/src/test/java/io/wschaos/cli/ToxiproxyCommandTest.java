@@ -168,14 +168,21 @@ class ToxiproxyCommandTest {
     assertTrue(timeline.contains("side.latency_downstream"), "and its toxic's fault events");
   }
 
-  @Test
-  void aBadToxiproxyApiFlagIsOneLineExitTwo() throws Exception {
-    Process p = start("bad", "proxy", "--upstream", "ws://127.0.0.1:1", "--api", "off", "--toxiproxy-api", "nonsense");
+  private void assertBadFlag(String name, String flag, String... args) throws Exception {
+    Process p = start(name, args);
     assertTrue(p.waitFor(15, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue());
-    String err = Files.readString(dir.resolve("bad.err"));
+    String err = Files.readString(dir.resolve(name + ".err"));
     assertEquals(1, err.lines().filter(l -> !l.isBlank()).count(), err);
-    assertTrue(err.startsWith("wschaos: ") && err.contains("--toxiproxy-api"), err);
+    assertTrue(err.startsWith("wschaos: ") && err.contains(flag), err);
     assertFalse(err.contains("\tat "), err);
+  }
+
+  @Test
+  void badFlagsAreOneLineExitTwo() throws Exception {
+    assertBadFlag("bad1", "--toxiproxy-api", "proxy", "--upstream", "ws://127.0.0.1:1", "--api", "off", "--toxiproxy-api", "nonsense");
+    assertBadFlag("bad2", "--port", "toxiproxy", "--port", "70000");
+    assertBadFlag("bad3", "--config", "toxiproxy", "--port", "0", "--config", dir.resolve("missing.json").toString());
+    assertBadFlag("bad4", "--level", "toxiproxy", "--port", "0", "--level", "loud");
   }
 }
