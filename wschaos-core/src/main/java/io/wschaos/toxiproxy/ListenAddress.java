@@ -55,7 +55,10 @@ record ListenAddress(String host, int port) {
 
   /** Go's ResolveTCPAddr(…).String(), to tell whether an update moves the proxy. */
   String resolved() {
-    return (everyInterface() && host.isEmpty() ? "" : ip()) + ":" + port;
+    if (everyInterface()) {
+      return (host.isEmpty() ? "" : host.equals("::") ? "[::]" : host) + ":" + port;
+    }
+    return ip() + ":" + port;
   }
 
   private String ip() {

@@ -202,6 +202,24 @@ class ToxiproxyApiTest {
   }
 
   @Test
+  void anUpdateWithTheSameAddressKeepsLinksAndANewAddressRestarts() throws Exception {
+    String listen = JSON.readTree(create("a")).get("listen").asText();
+    try (WsProbe ws = WsProbe.open(rig.port("a"))) {
+      ToxiRig.Answer same = rig.call("POST", "/proxies/a", "{\"listen\":\"" + listen.replace("127.0.0.1", "localhost") + "\",\"enabled\":true}");
+      assertEquals(200, same.status(), same.body());
+      ws.roundTrip("still", 5000);
+      ToxiRig.Answer moved = rig.call("PATCH", "/proxies/a", "{\"listen\":\"127.0.0.1:0\"}");
+      assertEquals(200, moved.status(), moved.body());
+      String now = JSON.readTree(moved.body()).get("listen").asText();
+      assertTrue(!now.equals(listen) && JSON.readTree(moved.body()).get("enabled").asBoolean(), moved.body());
+      assertEquals("1006", ws.endedWithin(5000), "moving the proxy cut its links");
+    }
+    try (WsProbe ws = WsProbe.open(rig.port("a"))) {
+      ws.roundTrip("moved", 5000);
+    }
+  }
+
+  @Test
   void wschaosOnlyToxicsCarryAFaultsParameters() throws Exception {
     create("a");
     try (WsProbe ws = WsProbe.open(rig.port("a"))) {
