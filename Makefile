@@ -20,9 +20,10 @@ node: node_modules
 run: build node_modules
 	bash examples/run-suite.sh
 
-# Not quiet: Surefire's closing "Tests run: N, Failures: N…" line is what CI reads.
+# Not quiet: Surefire's "Tests run: N, Failures: N…" lines are what CI reads; one per module, then
+# bin/test-summary's total over all modules as the last line.
 test: node_modules
-	mvn -B clean verify
+	mvn -B clean verify; rc=$$?; bin/test-summary; exit $$rc
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build
