@@ -79,6 +79,10 @@ class ToxiproxyJavaClientTest {
     IOException dup = assertThrows(IOException.class, () -> client.createProxy("echo", "127.0.0.1:0", rig.upstreamAddress()));
     assertTrue(dup.getMessage().contains("409") && dup.getMessage().contains("proxy already exists"), dup.getMessage());
 
+    proxy.setUpstream(rig.upstreamAddress()); // unchanged: the proxy keeps running, links and all
+    proxy.setListen(proxy.getListen());
+    ws.roundTrip("still up", 5000);
+
     proxy.disable(); // closes the listener and cuts the link with no close frame, as Toxiproxy does
     assertEquals("1006", ws.endedWithin(5000), "the client's link is cut");
     assertTrue(!client.getProxy("echo").isEnabled());
