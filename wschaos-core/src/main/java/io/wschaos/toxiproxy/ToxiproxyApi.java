@@ -49,7 +49,7 @@ public final class ToxiproxyApi {
   /** Listens on {@code host:port} (port 0: a free one). */
   public static Future<ToxiproxyApi> start(Vertx vertx, Toxiproxies proxies, String host, int port) {
     ToxiproxyApi api = new ToxiproxyApi(vertx, proxies);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setHttp2ClearTextEnabled(false))
         .requestHandler(api.router())
         .listen()
         .map(s -> {
