@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.wschaos.fault.FaultEntryParser;
@@ -78,7 +80,7 @@ final class FaultRoutes {
       }
     }
     ctx.response().putHeader("Location", "/api/faults/" + entryId);
-    Json.send(ctx.response(), 201, out);
+    settled().onComplete(ar -> Json.send(ctx.response(), 201, out));
   }
 
   /** Removes the fault {@code id}, or every part of the preset entry {@code id}. */
@@ -94,14 +96,19 @@ final class FaultRoutes {
         parts.forEach(engine::remove);
       }
     }
-    ctx.response().setStatusCode(204).end();
+    settled().onComplete(ar -> ctx.response().setStatusCode(204).end());
   }
 
   void reset(RoutingContext ctx) {
     synchronized (this) {
       engine.reset();
     }
-    ctx.response().setStatusCode(204).end();
+    settled().onComplete(ar -> ctx.response().setStatusCode(204).end());
+  }
+
+  /** Completes on the request's context once the links run what the request changed. */
+  private Future<Void> settled() {
+    return Future.fromCompletionStage(engine.settled(), Vertx.currentContext());
   }
 
   /** The next f1, f2… that no fault uses, neither as its id nor as a preset's prefix. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -109,6 +110,25 @@ public final class FaultEngine {
         tap(a, m, l);
       }
     }
+  }
+
+  /**
+   * Completes once every live link's event loop has run what {@link #add} and {@link #remove}
+   * queued on it so far: an API reply sent after it describes faults already in force, so the
+   * caller's next frame meets them.
+   */
+  public CompletableFuture<Void> settled() {
+    List<LinkHandle> links;
+    synchronized (this) {
+      links = new ArrayList<>(live.values());
+    }
+    CompletableFuture<?>[] each = new CompletableFuture<?>[links.size()];
+    for (int i = 0; i < each.length; i++) {
+      CompletableFuture<Void> ran = new CompletableFuture<>();
+      links.get(i).execute(() -> ran.complete(null));
+      each[i] = ran;
+    }
+    return CompletableFuture.allOf(each);
   }
 
   public synchronized boolean has(String id) {

@@ -41,6 +41,13 @@ public final class Toxiproxies {
     this.mapping = new ToxicMapping(catalog);
   }
 
+  /** Completes once every proxy's links run the toxics added, changed or removed so far. */
+  java.util.concurrent.CompletableFuture<Void> settled() {
+    return java.util.concurrent.CompletableFuture.allOf(proxies.values().stream()
+        .map(NamedProxy::server).filter(java.util.Objects::nonNull)
+        .map(s -> s.faults().settled()).toArray(java.util.concurrent.CompletableFuture[]::new));
+  }
+
   Vertx proxyVertx() {
     return proxyVertx;
   }

@@ -186,7 +186,8 @@ public final class ToxiproxyApi {
   private void serial(RoutingContext ctx, Supplier<Future<Reply>> work) {
     Future<Reply> mine = tail.transform(ignored -> {
       try {
-        return work.get();
+        // A reply describes toxics in force: the client's next frame must meet them.
+        return work.get().compose(reply -> Future.fromCompletionStage(proxies.settled(), vertx.getOrCreateContext()).map(reply));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
