@@ -3,7 +3,7 @@ package io.wschaos.spec;
 import java.time.Duration;
 
 /**
- * How lenient a duration comparison is (DESIGN.md, Exact semantics): every bound is widened by
+ * How lenient a duration comparison is (docs/expectations.md, "The words every expectation uses"): every bound is widened by
  * {@code absolute} plus {@code relative} of the bound — 100 ms + 5 % unless a scenario or an
  * expectation says otherwise. Verdict sentences print it.
  */
