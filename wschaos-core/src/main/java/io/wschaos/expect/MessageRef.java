@@ -91,9 +91,6 @@ public final class MessageRef {
     return d.to() != null || defaultTo == null ? d : new Messages.Declaration(d.name(), defaultTo, d.match(), d.field());
   }
 
-  public boolean isInline() {
-    return inline != null;
-  }
 
   /** "client_seq" or "{type: tick} at /n". */
   public String describe() {

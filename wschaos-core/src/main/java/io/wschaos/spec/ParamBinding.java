@@ -169,10 +169,6 @@ public final class ParamBinding {
     return e;
   }
 
-  /** A copy helper for tests and the API: the mapper used for parameters. */
-  static ObjectMapper mapper() {
-    return MAPPER;
-  }
 
   static List<String> names(Enum<?>[] values) {
     List<String> out = new ArrayList<>();
