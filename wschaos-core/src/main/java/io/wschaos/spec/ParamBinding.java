@@ -37,7 +37,8 @@ public final class ParamBinding {
           .addModule(
               new SimpleModule("wschaos")
                   .addDeserializer(Duration.class, new DurationDeserializer())
-                  .addDeserializer(Direction.class, new DirectionDeserializer()))
+                  .addDeserializer(Direction.class, new DirectionDeserializer())
+                  .addDeserializer(Tolerance.class, new ToleranceDeserializer()))
           .build();
 
   private ParamBinding() {}
@@ -161,6 +162,23 @@ public final class ParamBinding {
       }
       IllegalArgumentException e = new IllegalArgumentException("'" + v + "' is not a direction (server or client)");
       throw withCause(MismatchedInputException.from(p, Direction.class, e.getMessage()), e);
+    }
+  }
+
+  /** An expectation's {@code tolerance} in any of its forms ({@link Tolerance#parse}); a bad one is located at its key. */
+  private static final class ToleranceDeserializer extends JsonDeserializer<Tolerance> {
+    @Override
+    public Tolerance deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode n = p.readValueAsTree();
+      try {
+        return Tolerance.parse(n, "");
+      } catch (ParamException e) {
+        MismatchedInputException m = withCause(MismatchedInputException.from(p, Tolerance.class, e.getMessage()), e);
+        for (String k : e.key().isEmpty() ? new String[0] : e.key().replaceFirst("^\\.", "").split("\\.")) {
+          m.prependPath(n, k);
+        }
+        throw m;
+      }
     }
   }
 
