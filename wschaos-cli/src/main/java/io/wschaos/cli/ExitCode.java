@@ -1,6 +1,6 @@
 package io.wschaos.cli;
 
-/** The process exit codes of every wschaos command (DESIGN.md, Command line). */
+/** The process exit codes of every wschaos command (README.md, the command table). */
 public enum ExitCode {
   /** Everything passed (or the command ran to its normal end). */
   OK(0),

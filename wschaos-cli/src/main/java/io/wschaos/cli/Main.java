@@ -57,7 +57,7 @@ public final class Main {
   }
 
   /** Builds the subcommands with the wiring (their one constructor takes it); anything else as picocli would. */
-  private record Factory(Wiring wiring) implements CommandLine.IFactory {
+  record Factory(Wiring wiring) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
       if (WschaosCommand.class.isAssignableFrom(cls)) {

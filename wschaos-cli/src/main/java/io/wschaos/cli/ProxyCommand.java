@@ -155,7 +155,7 @@ final class ProxyCommand extends WschaosCommand {
     }
     ControlApi control = null;
     // The API gets a Vert.x of its own, one event loop: its requests never queue behind a link's
-    // reads on a relay loop (DESIGN: the API never waits on a link), and the OS schedules its
+    // reads on a relay loop (docs/architecture.md: the API never waits on a link), and the OS schedules its
     // thread, mostly idle, as soon as a request comes.
     Vertx apiVertx = apiOptions == null ? null
         : Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2)

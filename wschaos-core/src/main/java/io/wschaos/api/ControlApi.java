@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control API of a running proxy (DESIGN.md, "Control API"; docs/api.md): JSON over HTTP on a
+ * The control API of a running proxy (docs/api.md): JSON over HTTP on a
  * server of its own, loopback by default.
  *
  * <pre>

@@ -5,7 +5,7 @@ import io.wschaos.spec.ParamException;
 import java.util.Iterator;
 
 /**
- * The {@code after} selector of DESIGN.md ("Time and counting"): which ends anchor an expectation.
+ * The {@code after} selector of docs/expectations.md, "The words every expectation uses": which ends anchor an expectation.
  * {@code {close: 1001}}, {@code {close: [1001, 1012]}}, {@code {close: 4000-4999}}, {@code abort},
  * {@code {rejected: 503}}, {@code {fault: id}}, {@code any}; a bare close code is short for
  * {@code {close: code}}.

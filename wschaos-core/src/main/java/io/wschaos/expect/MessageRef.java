@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.Set;
 
 /**
- * A kind of message an expectation talks about (DESIGN.md, "Message semantics, declared once"): a
+ * A kind of message an expectation talks about (docs/scenarios.md, messages): a
  * string names a {@code messages:} declaration; an inline {@code {match, field}} (also
  * {@code seq} for field, and optionally {@code to}) overrides it. Absent, the expectation's default
  * declaration is used.
@@ -91,9 +91,6 @@ public final class MessageRef {
     return d.to() != null || defaultTo == null ? d : new Messages.Declaration(d.name(), defaultTo, d.match(), d.field());
   }
 
-  public boolean isInline() {
-    return inline != null;
-  }
 
   /** "client_seq" or "{type: tick} at /n". */
   public String describe() {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What sequence numbers, acks, heartbeats and client ids look like in this application, declared
- * once and reused by expectations (DESIGN.md, Message semantics, declared once).
+ * once and reused by expectations (docs/scenarios.md, messages).
  *
  * @param declared by name: {@code seq}, {@code ack}, {@code client_seq}, {@code heartbeat}, or any other
  * @param clientId how a client's successive links are stitched together, or null

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * DESIGN "per client, per socket": an expectation holds only if it holds for every logical client
+ * docs/expectations.md, "Per client": an expectation holds only if it holds for every logical client
  * judged alone, so that one client's evidence never covers for another's (a second instance's
  * numbers filling the first one's gap, one instance's acks answering for one that never acks).
  * {@code client: any} pools every client into one judgement, as before.

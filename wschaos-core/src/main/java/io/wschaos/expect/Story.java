@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The words of DESIGN.md's "Exact semantics" derived once from a timeline, so that every expectation
+ * The words of docs/expectations.md ("The words every expectation uses") derived once from a timeline, so that every expectation
  * reads the same attempts, ends, opens, sequences and fault windows.
  *
  * <ul>
@@ -59,7 +59,7 @@ public final class Story {
   }
 
   /**
-   * An end (DESIGN: "end").
+   * An end (docs/expectations.md: "end").
    *
    * @param code the close code (null for a close frame without one) or the HTTP status
    * @param by client, server or proxy (GONE: null)
@@ -155,7 +155,7 @@ public final class Story {
   }
 
   /**
-   * One reconnect chain of one client (DESIGN: "per client, per socket"): the successive attempts of
+   * One reconnect chain of one client (docs/expectations.md: "Per client"): the successive attempts of
    * one socket of the client's process.
    *
    * @param index the client's 1st, 2nd… chain, in order of first attempt
@@ -383,7 +383,7 @@ public final class Story {
   /**
    * The story of one logical client alone: its links' events, its process's, and the events that
    * belong to no client (server, listener faults); times already in scenario time. Judging a
-   * {@link #judging()} of it sees that client as the only one (DESIGN: "per client, per socket").
+   * {@link #judging()} of it sees that client as the only one (docs/expectations.md: "Per client").
    */
   public Story forClient(int client) {
     synchronized (CACHE_LOCK) {
@@ -512,7 +512,7 @@ public final class Story {
   }
 
   /**
-   * DESIGN: attempts with different paths or queries (ignoring per-attempt keys) belong to different
+   * docs/expectations.md: attempts with different paths or queries (ignoring per-attempt keys) belong to different
    * chains; among the rest, each new attempt continues the chain whose end is the earliest one not
    * yet followed by an attempt; with none, it starts a chain (a second socket opened while the
    * first lives). A reset attempt (no request) matches any chain.
@@ -1012,7 +1012,7 @@ public final class Story {
   }
 
   /**
-   * DESIGN "a fault that never fired": empty when fault {@code id} acted (started on a link, touched
+   * docs/expectations.md, "a fault that never fired": empty when fault {@code id} acted (started on a link, touched
    * a message, closed, aborted or rejected something, restarted the server); else why not — its
    * trigger never fired ({@code started} is absent), or it started but touched no link ({@code
    * links: 0} and nothing after). The sentence is for "fault X never fired (…)".
@@ -1051,7 +1051,7 @@ public final class Story {
 
   /**
    * An environment error for {@code client}: its process exited before it made any attempt
-   * (DESIGN: that is the environment failing, not the client misbehaving). Final: a dead process
+   * (docs/expectations.md: that is the environment failing, not the client misbehaving). Final: a dead process
    * attempts nothing.
    */
   public Optional<Verdict> environmentError(int client) {

@@ -6,12 +6,12 @@ import io.wschaos.timeline.MessageMatcher;
 import java.time.Duration;
 
 /**
- * When a fault starts, how long it lasts and which links it touches (DESIGN.md, Triggers).
+ * When a fault starts, how long it lasts and which links it touches (docs/scenarios.md, Faults).
  *
  * @param at scenario time to start at; null unless the trigger is {@code at}
  * @param on the event to start on; null unless the trigger is {@code on}
  * @param after with {@code on}: start that long after the event
- * @param duration {@code for}: how long the fault lasts; null = lasting (see DESIGN.md "Exact semantics")
+ * @param duration {@code for}: how long the fault lasts; null = lasting (see docs/scenarios.md)
  * @param every with {@code at}: repeat with this period
  * @param link which links the fault touches
  * @param probability each candidate unit is affected with this chance; null = every one

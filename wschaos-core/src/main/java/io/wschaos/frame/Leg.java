@@ -28,4 +28,14 @@ public enum Leg {
   public static Leg ingressOf(Direction d) {
     return d == Direction.TO_SERVER ? CLIENT : SERVER;
   }
+
+  /** Where frames read from this leg travel: {@code TO_SERVER} from the client's leg. */
+  public Direction inbound() {
+    return this == CLIENT ? Direction.TO_SERVER : Direction.TO_CLIENT;
+  }
+
+  /** Where frames written to this leg travel: {@code TO_CLIENT} toward the client's leg. */
+  public Direction outbound() {
+    return inbound().opposite();
+  }
 }

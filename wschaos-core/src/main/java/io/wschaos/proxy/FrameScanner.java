@@ -241,10 +241,6 @@ final class FrameScanner {
     }
   }
 
-  /** Whether a data message is open (its first frame seen, not its last). */
-  boolean inMessage() {
-    return inMessage;
-  }
 
   /** Frees what is buffered; the leg is gone. */
   void release() {

@@ -89,7 +89,7 @@ final class Link implements LinkHandle {
 
     Side(Leg leg, ChannelHandlerContext ctx) {
       this.leg = leg;
-      this.ingress = leg == Leg.CLIENT ? Direction.TO_SERVER : Direction.TO_CLIENT;
+      this.ingress = leg.inbound();
       this.ctx = ctx;
     }
 
@@ -204,7 +204,7 @@ final class Link implements LinkHandle {
 
   /** Bytes fault stages hold in direction {@code d}, counted against the holding bound. */
   long heldBytes(Direction d) {
-    return (d == Direction.TO_SERVER ? clientSide : serverSide).held;
+    return side(Leg.ingressOf(d)).held;
   }
 
   @Override
@@ -214,15 +214,15 @@ final class Link implements LinkHandle {
 
   /** Bytes written toward {@code leg} and not yet taken by its socket. */
   long queuedBytes(Leg leg) {
-    return (leg == Leg.CLIENT ? clientSide : serverSide).queuedBytes();
+    return side(leg).queuedBytes();
   }
 
   long messagesIn(Direction d) {
-    return (d == Direction.TO_SERVER ? clientSide : serverSide).messages;
+    return side(Leg.ingressOf(d)).messages;
   }
 
   long bytesIn(Direction d) {
-    return (d == Direction.TO_SERVER ? clientSide : serverSide).bytes;
+    return side(Leg.ingressOf(d)).bytes;
   }
 
   Side side(Leg leg) {
@@ -437,14 +437,14 @@ final class Link implements LinkHandle {
 
   @Override
   public void held(Direction direction, long delta) {
-    Side source = direction == Direction.TO_SERVER ? clientSide : serverSide;
+    Side source = side(Leg.ingressOf(direction));
     source.held += delta;
     updateHoldPause(source);
   }
 
   @Override
   public void touched(Direction direction, long id) {
-    Side to = direction == Direction.TO_SERVER ? serverSide : clientSide;
+    Side to = side(Leg.egressOf(direction));
     if (to.touched == null) {
       to.touched = new java.util.LinkedHashMap<>() {
         @Override
@@ -458,7 +458,7 @@ final class Link implements LinkHandle {
 
   @Override
   public void holdBack(Direction direction, boolean on) {
-    Side source = direction == Direction.TO_SERVER ? clientSide : serverSide;
+    Side source = side(Leg.ingressOf(direction));
     source.holdBackClaims = Math.max(0, source.holdBackClaims + (on ? 1 : -1));
     updateHoldPause(source);
   }
@@ -643,7 +643,7 @@ final class Link implements LinkHandle {
     record(new EventBody.Close(leg, "proxy", code, r, faultId));
     byte[] text = r.getBytes(StandardCharsets.UTF_8);
     ByteBuffer payload = ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text);
-    Direction toward = leg == Leg.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER;
+    Direction toward = leg.outbound();
     // Through the chain, so that held messages leave before the close.
     pipeline(toward).push(Unit.of(toward, new BytesFrame(Opcode.CLOSE, true, payload.array()), 0, timeline.now()));
   }
@@ -655,7 +655,7 @@ final class Link implements LinkHandle {
 
   @Override
   public void inject(Direction direction, Unit unit) {
-    egress(direction == Direction.TO_SERVER ? serverSide : clientSide, unit);
+    egress(side(Leg.egressOf(direction)), unit);
   }
 
   @Override

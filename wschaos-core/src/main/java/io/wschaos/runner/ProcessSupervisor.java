@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts commands the way DESIGN.md ("Processes") says — {@code /bin/sh -c} under {@code setsid}, in
+ * Starts commands the way docs/scenarios.md ("client", "server") says — {@code /bin/sh -c} under {@code setsid}, in
  * a process group of their own — and stops them: TERM to the whole group, a grace period, then KILL.
  * Every process it started is stopped by {@link #close()}, and, JVM-wide, by a shutdown hook on
  * Ctrl-C or SIGTERM, so nothing a scenario started outlives the runner (processes that start a new

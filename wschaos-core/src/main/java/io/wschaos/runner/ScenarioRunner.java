@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Plays one scenario (DESIGN.md, "Exact semantics": Time and counting, Final, Processes) and returns
+ * Plays one scenario (docs/expectations.md, "The words every expectation uses") and returns
  * its {@link RunJournal}:
  *
  * <ol>
@@ -551,7 +551,7 @@ public final class ScenarioRunner {
     }
 
     /**
-     * DESIGN "a fault that never fired": each declared fault (not {@code optional: true}) whose
+     * docs/expectations.md, "a fault that never fired": each declared fault (not {@code optional: true}) whose
      * trigger never fired, or that touched no link, gets an undecided scenario-level entry: the run
      * did not test what the scenario says, so it cannot pass.
      */

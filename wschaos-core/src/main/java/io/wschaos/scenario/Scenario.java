@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One validated scenario file (DESIGN.md, Scenario files): who plays (server, client), what goes
+ * One validated scenario file (docs/scenarios.md): who plays (server, client), what goes
  * wrong (faults), and what the client must do about it (expectations).
  *
  * @param file where it was read from (null when built in code)

@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
 /**
  * Turns one scenario tree (already merged with its suite's wschaos.yaml) into a {@link Scenario},
  * collecting every problem by key path: keys, types and values of each section, then the rules that
- * span sections (DESIGN.md, Exact semantics). Locations are added by the loader.
+ * span sections (docs/expectations.md, "The words every expectation uses"). Locations are added by the loader.
  */
 final class ScenarioBuilder {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -570,7 +570,7 @@ final class ScenarioBuilder {
     }
   }
 
-  /** DESIGN.md: windows known in advance (time-anchored, {@code at}) must end before {@code duration}. */
+  /** docs/scenarios.md: windows known in advance (time-anchored, {@code at}) must end before {@code duration}. */
   private void windowsEndBeforeDuration(List<FaultEntry> entries, Duration duration) {
     for (FaultEntry e : entries) {
       if (e.specs() == null) {
@@ -665,7 +665,7 @@ final class ScenarioBuilder {
     return null;
   }
 
-  /** DESIGN.md: validate rejects a counting window that overlaps a server_down refuse window. */
+  /** docs/scenarios.md: validate rejects a counting window that overlaps a server_down refuse window. */
   private void countingOverRefuse(JsonNode expect, List<FaultEntry> entries) {
     if (expect == null || !expect.isArray()) {
       return;
@@ -727,7 +727,7 @@ final class ScenarioBuilder {
   }
 
   /**
-   * DESIGN "Final" (revised): validate rejects every expectation window that follows from the file
+   * docs/expectations.md, "Final": validate rejects every expectation window that follows from the file
    * alone and ends after {@code duration} — {@code events.within}, and {@code no_reconnect.for} or
    * {@code reconnect.within} after a fault with a fixed time — since such a run can only end
    * undecided (or judge a window it never saw whole).
@@ -770,7 +770,7 @@ final class ScenarioBuilder {
   }
 
   /**
-   * DESIGN (revised): a blackhole whose {@code for} is not longer than {@code detects_dead_link}'s
+   * docs/expectations.md: a blackhole whose {@code for} is not longer than {@code detects_dead_link}'s
    * {@code within} + tolerance cannot tell the client's detection from the proxy's own
    * {@code then} (abort, close) at its end.
    */
@@ -810,7 +810,7 @@ final class ScenarioBuilder {
   }
 
   /**
-   * DESIGN (revised): {@code survives.still} must show the client still responding; it defaults to
+   * docs/expectations.md: {@code survives.still} must show the client still responding; it defaults to
    * the declared {@code ack} sequence, so without one the scenario must say what to count.
    */
   private void survivesCountsAResponse(JsonNode expect, Messages messages) {

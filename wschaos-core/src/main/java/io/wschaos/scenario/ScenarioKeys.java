@@ -79,7 +79,7 @@ final class ScenarioKeys {
   /** Expectations that count attempts: a refused connection is invisible to them. */
   static final Set<String> COUNTING = Set.of("no_reconnect", "max_attempts", "backoff", "herd");
 
-  /** herd needs this many instances (DESIGN.md, Expectations, exactly). */
+  /** herd needs this many instances (docs/expectations.md). */
   static final int HERD_MIN_INSTANCES = 10;
 
   static final int MAX_INSTANCES = 1000;

@@ -269,6 +269,9 @@ public final class ScenarioSchema {
       }
       return F.objectNode().set("enum", values);
     }
+    if (raw == io.wschaos.spec.Tolerance.class) {
+      return F.objectNode(); // a duration, a percentage, both, or {absolute, relative}: docs/expectations.md
+    }
     if (JsonNode.class.isAssignableFrom(raw)) {
       return name.equals("match") ? ref("match") : F.objectNode();
     }

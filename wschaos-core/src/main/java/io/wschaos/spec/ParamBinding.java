@@ -37,7 +37,8 @@ public final class ParamBinding {
           .addModule(
               new SimpleModule("wschaos")
                   .addDeserializer(Duration.class, new DurationDeserializer())
-                  .addDeserializer(Direction.class, new DirectionDeserializer()))
+                  .addDeserializer(Direction.class, new DirectionDeserializer())
+                  .addDeserializer(Tolerance.class, new ToleranceDeserializer()))
           .build();
 
   private ParamBinding() {}
@@ -164,15 +165,28 @@ public final class ParamBinding {
     }
   }
 
+  /** An expectation's {@code tolerance} in any of its forms ({@link Tolerance#parse}); a bad one is located at its key. */
+  private static final class ToleranceDeserializer extends JsonDeserializer<Tolerance> {
+    @Override
+    public Tolerance deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode n = p.readValueAsTree();
+      try {
+        return Tolerance.parse(n, "");
+      } catch (ParamException e) {
+        MismatchedInputException m = withCause(MismatchedInputException.from(p, Tolerance.class, e.getMessage()), e);
+        for (String k : e.key().isEmpty() ? new String[0] : e.key().replaceFirst("^\\.", "").split("\\.")) {
+          m.prependPath(n, k);
+        }
+        throw m;
+      }
+    }
+  }
+
   private static MismatchedInputException withCause(MismatchedInputException e, IllegalArgumentException cause) {
     e.initCause(cause);
     return e;
   }
 
-  /** A copy helper for tests and the API: the mapper used for parameters. */
-  static ObjectMapper mapper() {
-    return MAPPER;
-  }
 
   static List<String> names(Enum<?>[] values) {
     List<String> out = new ArrayList<>();

@@ -5,7 +5,7 @@ package io.wschaos.spec;
  * what is wrong and allowed, and where it points. Catalogues and parsers know only the key path;
  * the scenario loader then locates the problem in its file ({@link #located}).
  *
- * <p>Printed {@code file:line:column: key.path: message} once located (DESIGN.md, Scenario files);
+ * <p>Printed {@code file:line:column: key.path: message} once located (docs/scenarios.md);
  * {@code key.path: message} before. Line and column are 1-based, 0 when the problem is about a file
  * or folder as a whole (an empty suite), and then only {@code file: message} prints.
  *

@@ -57,10 +57,6 @@ public final class JsonlWriter implements Closeable, Flushable {
     return at;
   }
 
-  /** Bytes written so far, including newlines. */
-  public long bytesWritten() {
-    return bytes;
-  }
 
   public long lines() {
     return lines;

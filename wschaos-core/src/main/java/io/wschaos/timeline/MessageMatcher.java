@@ -144,10 +144,6 @@ public final class MessageMatcher {
     return matches(parseJson(text));
   }
 
-  /** The matcher as written, for reports and the API. */
-  public JsonNode spec() {
-    return spec;
-  }
 
   @Override
   public String toString() {

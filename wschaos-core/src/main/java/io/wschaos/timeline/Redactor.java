@@ -43,9 +43,6 @@ public final class Redactor {
     return redact ? ON : OFF;
   }
 
-  public boolean enabled() {
-    return enabled;
-  }
 
   /** {@code e} with its secrets masked; the same instance when there was nothing to mask. */
   public Event apply(Event e) {

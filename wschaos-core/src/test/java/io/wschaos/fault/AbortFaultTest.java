@@ -8,13 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class AbortFaultTest {
   private static List<String> startOnALink(String yaml) {
-    StageHarness h = new StageHarness("abort");
-    FakeLink link = new FakeLink(h.clock);
-    Fault f = YamlFaults.fault(yaml);
-    assertTrue(f.oneShot(), "abort acts once");
-    assertTrue(f.directions().isEmpty(), "abort touches no units");
-    f.start(link, h);
-    return link.calls;
+    return FakeLink.callsOfOneShot(yaml);
   }
 
   @Test

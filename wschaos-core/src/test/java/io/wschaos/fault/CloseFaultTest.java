@@ -9,13 +9,7 @@ import org.junit.jupiter.api.Test;
 /** close on its own: what it does to a link (the unit tier of docs/faults.md, close). */
 class CloseFaultTest {
   private static List<String> startOnALink(String yaml) {
-    StageHarness h = new StageHarness("close");
-    FakeLink link = new FakeLink(h.clock);
-    Fault f = YamlFaults.fault(yaml);
-    assertTrue(f.oneShot(), "close acts once");
-    assertTrue(f.directions().isEmpty(), "close touches no units");
-    f.start(link, h);
-    return link.calls;
+    return FakeLink.callsOfOneShot(yaml);
   }
 
   @Test

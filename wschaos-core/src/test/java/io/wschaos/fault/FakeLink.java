@@ -22,6 +22,20 @@ public final class FakeLink implements LinkPort {
     this.lastDataMicros = clock.nowMicros();
   }
 
+  /**
+   * Starts the one fault of a one-shot entry ({@code close}, {@code abort}) on a fresh link and
+   * returns what it did to the link; fails unless the fault acts once and touches no units.
+   */
+  public static List<String> callsOfOneShot(String yaml) {
+    StageHarness h = new StageHarness(yaml.substring(0, yaml.indexOf(':')));
+    FakeLink link = new FakeLink(h.clock);
+    Fault f = YamlFaults.fault(yaml);
+    org.junit.jupiter.api.Assertions.assertTrue(f.oneShot(), yaml + " acts once");
+    org.junit.jupiter.api.Assertions.assertTrue(f.directions().isEmpty(), yaml + " touches no units");
+    f.start(link, h);
+    return link.calls;
+  }
+
   /** A control frame crossed the link now. */
   public void controlFrame() {
     lastFrameMicros = clock.nowMicros();

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * The delays between a client's consecutive failed attempts fit a capped geometric envelope
- * (DESIGN.md, "Expectations, exactly"). Per client, a <i>run</i> is a series of consecutive attempts
+ * (docs/expectations.md). Per client, a <i>run</i> is a series of consecutive attempts
  * that never opened; d_k is the start of the attempt after failed attempt k minus the end of attempt
  * k (the attempt after the last failed one may be the one that opens). The delay from the outage (the
  * end of the link before the run) to the run's first attempt is bounded only by {@code first.max}.

@@ -4,7 +4,7 @@ import io.wschaos.expect.Say;
 import io.wschaos.spec.Tolerance;
 
 /**
- * The capped geometric envelope of DESIGN.md ("Expectations, exactly", backoff), and the search for
+ * The capped geometric envelope of docs/expectations.md, backoff, and the search for
  * one that fits a client's delays.
  *
  * <p>Delays d_1..d_n fit when some initial I in [iMin, iMax], factor f in [fMin, fMax] and cap c in

@@ -4,7 +4,7 @@ import io.wschaos.expect.Say;
 import io.wschaos.spec.Tolerance;
 
 /**
- * Whether one chain's delays grew, beyond fitting the envelope (DESIGN.md, "backoff must show growth
+ * Whether one chain's delays grew, beyond fitting the envelope (docs/expectations.md, backoff, "How growth is judged"; "backoff must show growth
  * under every jitter mode"). With jitter j &gt; 0 the envelope's lower bound (1−j)·E_k − tol lets a
  * flat sequence fit, so growth needs evidence of its own.
  *

@@ -29,13 +29,12 @@ public final class BackoffReset implements Expectation {
    * @param stable how long a link must have stayed open
    * @param within the bound on the next reconnect after it
    */
-  public record Params(Duration stable, Duration within, JsonNode tolerance, JsonNode client) {
+  public record Params(Duration stable, Duration within, Tolerance tolerance, JsonNode client) {
     public Params {
       PerClient.pooled(client);
       ParamException.require(stable != null, "stable", "backoff_reset needs stable: how long a link must stay open to count as a success, e.g. 10s");
       ParamException.require(within != null, "within", "backoff_reset needs within: the bound on the reconnect after a stable link, e.g. 2s");
       ParamException.require(!stable.isNegative() && !within.isNegative(), stable.isNegative() ? "stable" : "within", "durations cannot be negative");
-      ToleranceParam.parse(tolerance, "tolerance");
     }
   }
 
@@ -44,7 +43,7 @@ public final class BackoffReset implements Expectation {
 
   public BackoffReset(Params p) {
     this.p = p;
-    this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
+    this.tolerance = p.tolerance();
   }
 
   @Override

@@ -223,7 +223,7 @@ public final class Delivered implements Expectation {
   }
 
   /**
-   * DESIGN: after every fault that ended the client's links, its sequence must continue: a number
+   * docs/expectations.md: after every fault that ended the client's links, its sequence must continue: a number
    * above the last one seen before that end reaches the proxy after the fault is over (its last
    * {@code stopped}, or the end itself for a one-shot fault). A client that stops sending after an
    * outage loses nothing "between first and last", so only this sees it. Null when it continued.

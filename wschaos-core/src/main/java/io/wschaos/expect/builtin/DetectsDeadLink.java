@@ -33,13 +33,12 @@ public final class DetectsDeadLink implements Expectation {
    * @param within the bound on detection
    * @param fault only this blackhole fault's starts (default every blackhole)
    */
-  public record Params(Duration within, String fault, JsonNode tolerance, JsonNode client) {
+  public record Params(Duration within, String fault, Tolerance tolerance, JsonNode client) {
     public Params {
       PerClient.pooled(client);
       ParamException.require(within != null, "within", "detects_dead_link needs within: how soon the client must notice, e.g. 10s");
       ParamException.require(!within.isNegative(), "within", "within cannot be negative");
       ParamException.require(fault == null || !fault.isBlank(), "fault", "fault is a fault id");
-      ToleranceParam.parse(tolerance, "tolerance");
     }
   }
 
@@ -48,7 +47,7 @@ public final class DetectsDeadLink implements Expectation {
 
   public DetectsDeadLink(Params p) {
     this.p = p;
-    this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
+    this.tolerance = p.tolerance();
   }
 
   @Override

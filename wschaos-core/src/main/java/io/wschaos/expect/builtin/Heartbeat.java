@@ -33,13 +33,12 @@ public final class Heartbeat implements Expectation {
    * @param kind ping (protocol ping frames), a declared message name, or {match: {…}}; default ping
    *     frames and, when declared, the {@code heartbeat} messages
    */
-  public record Params(Duration every, JsonNode kind, JsonNode tolerance, JsonNode client) {
+  public record Params(Duration every, JsonNode kind, Tolerance tolerance, JsonNode client) {
     public Params {
       PerClient.pooled(client);
       ParamException.require(every != null, "every", "heartbeat needs every: the longest allowed gap between heartbeats, e.g. 30s");
       ParamException.require(!every.isNegative() && !every.isZero(), "every", "every is a duration > 0");
       kindOf(kind);
-      ToleranceParam.parse(tolerance, "tolerance");
     }
 
     /** null: ping frames only; else the message kind. */
@@ -58,7 +57,7 @@ public final class Heartbeat implements Expectation {
   public Heartbeat(Params p) {
     this.p = p;
     this.kind = Params.kindOf(p.kind());
-    this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
+    this.tolerance = p.tolerance();
   }
 
   @Override

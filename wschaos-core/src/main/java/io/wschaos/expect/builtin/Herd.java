@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * With many instances, reconnects after a shared outage are spread out and the attempt rate stays
- * bounded (DESIGN.md, "Expectations, exactly"). The anchor is the first run-phase event of fault
+ * bounded (docs/expectations.md). The anchor is the first run-phase event of fault
  * {@code after.fault}, or, for a fault with a window (server_down, blackhole, stall, reject_handshake…),
  * its first {@code stopped} event: the reconnect after recovery, not a retry during the outage; x_i is client i's first attempt after it; spread = p90 − p10 of the x_i
  * (nearest rank: the value at rank ⌈p·n⌉ of the sorted x_i, so with 10 clients p10 is the 1st and

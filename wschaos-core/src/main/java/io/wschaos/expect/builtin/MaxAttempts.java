@@ -67,7 +67,7 @@ public final class MaxAttempts implements Expectation {
       return st.environmentError(client > 0 ? List.of(client) : st.clients())
           .orElseGet(() -> Verdict.undecided(judging.runOver(), "no attempt was seen" + (client > 0 ? " from client " + client : "") + (judging.runOver() ? "" : " yet"), List.of()));
     }
-    // an observation window, observed whole: tolerance never shortens it (DESIGN "Tolerance")
+    // an observation window, observed whole: tolerance never shortens it (docs/expectations.md, "Tolerance")
     long window = p.per() == null ? Long.MAX_VALUE : Durations.micros(p.per());
     String scope = p.per() == null ? "in the whole run" : "in any " + Say.s(p.per()) + " window";
     List<Long> evidence = new ArrayList<>();

@@ -22,7 +22,7 @@ import java.util.Optional;
  * No attempt follows a selected end for that long (fatal codes: 4003 forbidden must stop the
  * client). For each end {@code after} selects, the next attempt of the same reconnect chain (client
  * and socket) must come no sooner than {@code for}: an observation window, observed whole (tolerance
- * never shortens it, DESIGN "Tolerance"). Anchor: at least one selected end. An early attempt fails
+ * never shortens it, docs/expectations.md, "Tolerance"). Anchor: at least one selected end. An early attempt fails
  * at once; each end's window is settled once the run has gone on past it (or the client's process
  * exited).
  */

@@ -78,7 +78,7 @@ public final class Survives implements Expectation {
   private Verdict judgeOne(Judging judging) {
     Story st = Story.of(judging);
     long span = Durations.micros(p.span());
-    long needed = span; // an observation window, observed whole (DESIGN "Tolerance")
+    long needed = span; // an observation window, observed whole (docs/expectations.md, "Tolerance")
     Messages.Declaration ack = judging.messages() == null ? null : judging.messages().get("ack");
     EventCount still = this.still != null ? this.still : ack != null ? EventCount.of(ack) : null;
     if (still == null) {

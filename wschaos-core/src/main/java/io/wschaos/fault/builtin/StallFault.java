@@ -16,7 +16,7 @@ import java.util.Set;
  * the sending leg is paused until the stall ends.
  */
 public final class StallFault implements Fault {
-  /** What a link holds per direction before it pauses the source (DESIGN: 8 MiB per link and direction). */
+  /** What a link holds per direction before it pauses the source (docs/architecture.md: 8 MiB per link and direction). */
   static final long LINK_BOUND_BYTES = 8L * 1024 * 1024;
 
   /** @param max_bytes bytes held before the source is paused (1 … 8 MiB, the default) */

@@ -23,6 +23,10 @@ class ExpectationParsingTest {
       reconnect: {after: any}                                         | expect[0].reconnect.within            | needs within
       reconnect: {within: 3s, withn: 2s}                              | expect[0].reconnect.withn             | did you mean
       reconnect: {within: 3s, tolerance: lots}                        | expect[0].reconnect.tolerance         | a duration (250ms), a percentage (10%)
+      heartbeat: {every: 30s, tolerance: lots}                        | expect[0].heartbeat.tolerance         | a duration (250ms), a percentage (10%)
+      heartbeat: {every: 30s, tolerance: [1s]}                        | expect[0].heartbeat.tolerance         | is not a duration (250ms), a percentage
+      detects_dead_link: {within: 5s, tolerance: {absolute: 1s, relativ: 0.1}} | expect[0].detects_dead_link.tolerance.relativ | unknown key 'relativ' (allowed: absolute, relative)
+      backoff_reset: {stable: 5s, within: 1s, tolerance: {relative: 1.5}} | expect[0].backoff_reset.tolerance | a fraction in [0, 1)
       no_reconnect: {after: {close: 4003}}                            | expect[0].no_reconnect.for            | needs for
       no_reconnect: {for: 10s}                                        | expect[0].no_reconnect.after          | the fatal ends
       no_reconnect: {after: {rejected: 700}, for: 10s}                | expect[0].no_reconnect.after.rejected | HTTP status (100-599)

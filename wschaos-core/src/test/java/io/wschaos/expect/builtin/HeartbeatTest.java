@@ -24,6 +24,18 @@ class HeartbeatTest {
   }
 
   @Test
+  void itsOwnToleranceInAnyOfItsFormsReplacesTheScenarios() {
+    TimelineBuilder tl = timeline();
+    tl.at(1).attempt().open().at(11.5).ping().at(22).ping().at(30).closeByServer(1000);
+    // gaps of 10.5 s against every: 10s
+    Expect.judge("heartbeat: {every: 10s}", tl.judging(35, true)).passes().says("±0.6 s");
+    Expect.judge("heartbeat: {every: 10s, tolerance: 100ms}", tl.judging(35, true)).fails().says("±0.1 s");
+    Expect.judge("heartbeat: {every: 10s, tolerance: 5%}", tl.judging(35, true)).passes().says("±0.5 s");
+    Expect.judge("heartbeat: {every: 10s, tolerance: 100ms + 1%}", tl.judging(35, true)).fails().says("±0.2 s");
+    Expect.judge("heartbeat: {every: 10s, tolerance: {absolute: 1s}}", tl.judging(35, true)).passes().says("±1 s");
+  }
+
+  @Test
   void theGapFromTheLastHeartbeatToTheEndCounts() {
     TimelineBuilder tl = timeline();
     tl.at(1).attempt().open().at(11).ping().at(21).ping().at(40).abortByProxy("fin", "idle");
