@@ -87,6 +87,8 @@ public final class BenchSuite {
     Path out;
     Path work = Path.of("target/bench");
     Path jar = Path.of("target/wschaos.jar");
+    /** The jar of the {@code wschaos-…-base} targets (a build from before a change). */
+    Path baseJar;
     Path configs = Path.of("bench");
     boolean jfr;
     List<String> loads = List.of("i", "ii", "iii");
@@ -130,6 +132,7 @@ public final class BenchSuite {
           case "--out" -> o.out = Path.of(args[++i]);
           case "--work" -> o.work = Path.of(args[++i]);
           case "--jar" -> o.jar = Path.of(args[++i]);
+          case "--base-jar" -> o.baseJar = Path.of(args[++i]);
           case "--configs" -> o.configs = Path.of(args[++i]);
           case "--jfr" -> o.jfr = true;
           case "--loads" -> o.loads = List.of(args[++i].split(","));
@@ -142,6 +145,7 @@ public final class BenchSuite {
             System.err.println("BenchSuite: unknown option " + a + "\n"
                 + "options: --quick --rounds N --warmup S --measure S --targets a,b --scale-links N --scale-hold S\n"
                 + "         --scale-ref-hold S --scale-targets a,b --skip-passthrough --skip-scale --out FILE --work DIR --jar JAR\n"
+                + "         --base-jar JAR (for targets wschaos-LEVEL-base)\n"
                 + "         --configs DIR --jfr --loads i,ii,iii --proxy-java-opts 'FLAGS' --time-limit S --command TEXT\n"
                 + "         --skip-fault-timing --skip-suite-cost --fault-messages N --fault-transports nio,native\n"
                 + "         --render RESULTS.json [--reanalyse DIR-WITH-faults-*.jsonl]\n"
@@ -177,13 +181,18 @@ public final class BenchSuite {
 
   /** Something the load goes through: the echo server itself, or a proxy in front of it. */
   static final class Target {
-    /** {@code wschaos-LEVEL} or {@code wschaos-LEVEL-armedN}: a proxy with N faults armed that never fire. */
-    private static final Pattern WSCHAOS_ID = Pattern.compile("wschaos-(counters|meta|preview)(?:-armed(\\d+))?");
+    /**
+     * {@code wschaos-LEVEL} or {@code wschaos-LEVEL-armedN}: a proxy with N faults armed that never
+     * fire; a {@code -base} suffix runs the jar of {@code --base-jar} instead, for a before/after
+     * comparison in one interleaved run.
+     */
+    private static final Pattern WSCHAOS_ID = Pattern.compile("wschaos-(counters|meta|preview)(?:-armed(\\d+))?(-base)?");
 
     final String id;
     final Kind kind;
     final String level; // wschaos only
     final int armedFaults; // wschaos only: how many never-firing faults it starts with
+    final boolean base; // wschaos only: runs --base-jar
     Procs.Managed proc;
     int port;
     String skipped;
@@ -192,6 +201,7 @@ public final class BenchSuite {
     Target(String id) {
       this.id = id;
       int armed = 0;
+      boolean onBase = false;
       if (id.equals("direct")) {
         kind = Kind.DIRECT;
         level = null;
@@ -203,6 +213,7 @@ public final class BenchSuite {
         }
         level = m.group(1);
         armed = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        onBase = m.group(3) != null;
         if (armed > 100) {
           throw new IllegalArgumentException("at most 100 armed faults in target " + id);
         }
@@ -216,6 +227,7 @@ public final class BenchSuite {
         throw new IllegalArgumentException("unknown target " + id);
       }
       this.armedFaults = armed;
+      this.base = onBase;
     }
 
     /**
@@ -241,7 +253,8 @@ public final class BenchSuite {
     String label() {
       return switch (kind) {
         case DIRECT -> "(a) direct to echo";
-        case WSCHAOS -> "(b) wschaos, level " + level + (armedFaults > 0 ? ", " + armedFaults + " armed faults (not triggered)" : "");
+        case WSCHAOS -> "(b) wschaos, level " + level + (armedFaults > 0 ? ", " + armedFaults + " armed faults (not triggered)" : "")
+            + (base ? ", base jar (before)" : "");
         case NGINX -> "(c) nginx";
         case HAPROXY -> "(d) haproxy";
       };
@@ -415,7 +428,10 @@ public final class BenchSuite {
           if (opt.jfr) {
             cmd.add("-XX:StartFlightRecording=filename=" + opt.work.resolve(tag + ".jfr") + ",settings=profile,dumponexit=true");
           }
-          cmd.addAll(List.of("-jar", opt.jar.toString(), "proxy", "--listen", "127.0.0.1:0",
+          if (t.base && opt.baseJar == null) {
+            throw new IllegalArgumentException("target " + t.id + " needs --base-jar JAR");
+          }
+          cmd.addAll(List.of("-jar", (t.base ? opt.baseJar : opt.jar).toString(), "proxy", "--listen", "127.0.0.1:0",
               "--upstream", "ws://127.0.0.1:" + echoPort, "--level", t.level, "--api", "off", "--ready-file", ready.toString()));
           cmd.addAll(t.faultArgs());
           t.commandLine = cmd;
