@@ -542,24 +542,28 @@ public final class BenchSuite {
   final class CpuProbe implements LoadGenerator.Probe {
     final List<Long> proxyPids;
     final List<Long> allPids;
-    long proxy0, proxy1, echo0, echo1, ours0, ours1, wall0, wall1;
+    final boolean wschaos;
+    long proxy0, proxy1, echo0, echo1, ours0, ours1, wall0, wall1, loops0, loops1;
     Procs.SystemCpu sys0, sys1;
 
     CpuProbe(Target t, List<Target> all) {
       this.proxyPids = t.pids();
       this.allPids = ourPids(all);
+      this.wschaos = t.kind == Kind.WSCHAOS;
     }
 
     public void measureStart() {
       wall0 = System.nanoTime();
       sys0 = Procs.SystemCpu.now();
       proxy0 = Procs.cpuMicros(proxyPids);
+      loops0 = wschaos ? Procs.threadCpuMicros(proxyPids.get(0), Procs.EVENT_LOOP_THREADS) : 0;
       echo0 = Procs.cpuMicros(List.of(echo.pid()));
       ours0 = Procs.cpuMicros(allPids);
     }
 
     public void measureEnd() {
       proxy1 = Procs.cpuMicros(proxyPids);
+      loops1 = wschaos ? Procs.threadCpuMicros(proxyPids.get(0), Procs.EVENT_LOOP_THREADS) : 0;
       echo1 = Procs.cpuMicros(List.of(echo.pid()));
       ours1 = Procs.cpuMicros(allPids);
       sys1 = Procs.SystemCpu.now();
@@ -573,6 +577,7 @@ public final class BenchSuite {
       long totalTicks = (sys1.busy() + sys1.idle() + sys1.steal()) - (sys0.busy() + sys0.idle() + sys0.steal());
       r.put("proxyCpuMicros", proxyPids.isEmpty() ? null : proxy1 - proxy0)
           .put("proxyCpuMicrosPerMsg", proxyPids.isEmpty() || msgs == 0 ? null : (double) (proxy1 - proxy0) / msgs)
+          .put("loopCpuMicrosPerMsg", !wschaos || msgs == 0 ? null : (double) (loops1 - loops0) / msgs)
           .put("echoCpuMicrosPerMsg", msgs == 0 ? null : (double) (echo1 - echo0) / msgs)
           .put("machineBusyCores", busyMicros / 1e6 / secs)
           .put("foreignBusyCores", Math.max(0, (busyMicros - (ours1 - ours0)) / 1e6 / secs))

@@ -14,8 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * nothing.
  */
 final class Drainer {
-  static final long LINGER_NANOS = 1_000_000;
-  static final int LINGER_ROUNDS = 20;
+  static final long LINGER_NANOS = 2_000_000;
+  static final int LINGER_ROUNDS = 10;
 
   private static final ConcurrentLinkedQueue<Timeline> QUEUE = new ConcurrentLinkedQueue<>();
   private static volatile boolean sleeping;

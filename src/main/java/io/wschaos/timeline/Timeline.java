@@ -336,7 +336,7 @@ public final class Timeline implements AutoCloseable {
   private void drainAvailable() {
     Staged n;
     while ((n = drained.next) != null) {
-      drained = n;
+      advance(n);
       accept(n.event, true);
     }
     drainedSeq = drained.event.seq();
@@ -360,10 +360,21 @@ public final class Timeline implements AutoCloseable {
         }
         continue;
       }
-      drained = n;
+      advance(n);
       accept(n.event, evict);
     }
     drainedSeq = drained.event.seq();
+  }
+
+  /**
+   * Under lock: {@code n} becomes the last drained node. The one before it is unlinked, so that a
+   * dead node the collector already promoted cannot keep the younger ones alive (nepotism: without
+   * this, GC time under load tripled).
+   */
+  private void advance(Staged n) {
+    Staged before = drained;
+    drained = n;
+    before.next = null;
   }
 
   /** Under lock: one event enters memory, as recording did before staging (docs/timeline.md). */
