@@ -397,7 +397,7 @@ public final class BenchSuite {
     Files.deleteIfExists(ready);
     List<String> cmd = new ArrayList<>(List.of(javaExe()));
     cmd.addAll(JVM_FLAGS);
-    cmd.addAll(List.of("-cp", opt.jar.toString(), EchoServer.class.getName(), "--port", "0", "--event-loops", "2",
+    cmd.addAll(List.of("-cp", harnessClasspath(), EchoServer.class.getName(), "--port", "0", "--event-loops", "2",
         "--ready-file", ready.toString()));
     echo = Procs.start("echo server", cmd, opt.work.resolve("logs/echo.log"));
     echoPort = Procs.awaitPortFile(echo, ready, Duration.ofSeconds(30));
@@ -407,6 +407,14 @@ public final class BenchSuite {
 
   static String javaExe() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * The class path of this harness (target/wschaos-bench.jar), for the echo server and the load
+   * clients it starts: since the reactor split the proxy's jar (--jar) holds no bench classes.
+   */
+  static String harnessClasspath() {
+    return System.getProperty("java.class.path");
   }
 
   static String jcmdExe() {
@@ -804,7 +812,7 @@ public final class BenchSuite {
       Path log = opt.work.resolve("logs/idle-" + t.id + ".log");
       List<String> cmd = new ArrayList<>(List.of(javaExe()));
       cmd.addAll(JVM_FLAGS);
-      cmd.addAll(List.of("-cp", opt.jar.toString(), LoadGenerator.class.getName(), "idle", "--url", t.url().toString(),
+      cmd.addAll(List.of("-cp", harnessClasspath(), LoadGenerator.class.getName(), "idle", "--url", t.url().toString(),
           "--links", Integer.toString(opt.scaleLinks), "--concurrency", "200",
           "--hold", Double.toString(hold)));
       r.put("clientCommand", String.join(" ", cmd));
