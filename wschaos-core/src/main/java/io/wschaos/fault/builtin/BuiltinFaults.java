@@ -1,13 +1,14 @@
 package io.wschaos.fault.builtin;
 
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.fault.Fault;
+import io.wschaos.spec.Catalog;
 
 /** The catalogue of builtin faults: one line per fault, by YAML name. */
 public final class BuiltinFaults {
   private BuiltinFaults() {}
 
-  public static FaultCatalog catalog() {
-    FaultCatalog c = new FaultCatalog();
+  public static Catalog<Fault> catalog() {
+    Catalog<Fault> c = new Catalog<>("fault", false);
     // faults on messages
     c.register("delay", DelayFault.Params.class, DelayFault::new, "late messages; order kept");
     c.register("drop", DropFault.Params.class, DropFault::new, "missing messages (loss in the application)");

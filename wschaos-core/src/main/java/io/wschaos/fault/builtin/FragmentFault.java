@@ -40,11 +40,6 @@ public final class FragmentFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "fragment";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }
