@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>The file writer</b> is one daemon thread. Memory itself is its bounded queue: it takes
  * batches of up to {@value TimelineFile#BATCH} events in seq order, and an event leaves memory
  * only once the writer has taken it. When memory is full and the oldest event has not been taken
- * yet, the recorder waits for the writer while the writer is working (a writer slower than the
- * recorder paces it: memory stays bounded and nothing is lost). It stops waiting when the writer
+ * yet, whoever moves events into memory (the drain thread, a reader, a recorder past the staging
+ * bound) waits for the writer while the writer is working, and recorders wait once staging is full
+ * (a writer slower than the recorders paces them: memory stays bounded and nothing is lost). It stops waiting when the writer
  * has been stuck in one disk write or flush for longer than {@link Options#writerMaxBlock()}
  * (20 ms by default: a stalled disk), or has taken nothing for {@link #WRITER_STALL} while not in
  * I/O; the oldest events then leave memory without reaching the file, and no recorder waits again
