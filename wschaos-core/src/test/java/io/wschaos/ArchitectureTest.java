@@ -350,6 +350,7 @@ class ArchitectureTest {
       rule("proxy", EnumSet.allOf(Lib.class), "frame", "timeline", "fault", "pipeline");
       rule("api", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "spec", "fault", "pipeline", "proxy",
           "scenario");
+      rule("toxiproxy", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "spec", "fault", "pipeline", "proxy");
       rule("runner", EnumSet.allOf(Lib.class), "frame", "timeline", "spec", "fault", "pipeline", "proxy", "expect",
           "scenario", "journal", "report", "demo"); // all but cli and api
       rule("demo", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY));

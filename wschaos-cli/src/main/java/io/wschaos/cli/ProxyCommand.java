@@ -36,6 +36,10 @@ final class ProxyCommand extends WschaosCommand {
       description = "Where the control API listens (default: ${DEFAULT-VALUE}); 'off' disables it. See docs/api.md.")
   String api;
 
+  @Option(names = "--toxiproxy-api", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "Also answer Toxiproxy's HTTP API here (default: off): Toxiproxy clients add proxies of their own, recorded on this timeline (docs/toxiproxy.md).")
+  HostPort toxiproxyApi;
+
   @Option(names = "--ui", description = "Serve the live timeline and a fault panel at http://<api>/ui (needs --api).")
   boolean ui;
 
@@ -136,8 +140,10 @@ final class ProxyCommand extends WschaosCommand {
     }
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport("native".equals(transport)));
     ProxyServer proxy;
+    // Shared with the Toxiproxy API's proxies, which record on the same timeline.
+    java.util.concurrent.atomic.AtomicInteger linkNumbers = new java.util.concurrent.atomic.AtomicInteger();
     try {
-      proxy = ProxyServer.start(vertx, options, timeline).await();
+      proxy = ProxyServer.start(vertx, options, timeline, linkNumbers).await();
     } catch (Exception e) {
       vertx.close();
       timeline.close();
@@ -165,6 +171,22 @@ final class ProxyCommand extends WschaosCommand {
         throw cannotListen("--api " + apiOptions.host() + ":" + apiOptions.port(), e);
       }
     }
+    io.wschaos.toxiproxy.ToxiproxyApi toxiproxy = null;
+    if (toxiproxyApi != null) {
+      var collection = new io.wschaos.toxiproxy.Toxiproxies(vertx, timeline, linkNumbers, seed, wiring.faults());
+      try {
+        toxiproxy = io.wschaos.toxiproxy.ToxiproxyApi.start(apiVertx != null ? apiVertx : vertx, collection, toxiproxyApi.host(), toxiproxyApi.port()).await();
+      } catch (Exception e) {
+        if (control != null) {
+          control.close().await();
+          apiVertx.close();
+        }
+        proxy.close().await();
+        vertx.close();
+        timeline.close();
+        throw cannotListen("--toxiproxy-api " + toxiproxyApi.host() + ":" + toxiproxyApi.port(), e);
+      }
+    }
     out.printf(
         "wschaos proxy: ws://%s:%d -> %s (recording: %s, seed: %d, transport: %s)%n",
         listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed, vertx.isNativeTransportEnabled() ? "native" : "nio");
@@ -180,6 +202,9 @@ final class ProxyCommand extends WschaosCommand {
         out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? " (opens the UI once, in one browser)" : "");
       }
     }
+    if (toxiproxy != null) {
+      out.printf("wschaos toxiproxy api: http://%s:%d (Toxiproxy clients; docs/toxiproxy.md)%n", toxiproxyApi.host(), toxiproxy.port());
+    }
     if (timelineFile != null) {
       out.printf("wschaos timeline: %s%s%n", timelineFile, noRedact ? " (not redacted)" : "");
     }
@@ -188,12 +213,16 @@ final class ProxyCommand extends WschaosCommand {
       java.nio.file.Files.writeString(readyFile, Integer.toString(proxy.port()));
     }
     ControlApi controlApi = control;
+    io.wschaos.toxiproxy.ToxiproxyApi toxiproxyServer = toxiproxy;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
+                    if (toxiproxyServer != null) {
+                      toxiproxyServer.close().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    }
                     if (controlApi != null) {
                       controlApi.close().toCompletionStage().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS);
                     }

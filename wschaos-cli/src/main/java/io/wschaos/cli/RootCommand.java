@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A WebSocket chaos proxy: inject the faults real networks produce, record a timeline, judge recovery.",
-    subcommands = {RunCommand.class, ValidateCommand.class, ProxyCommand.class, DemoServerCommand.class, SchemaCommand.class, TourCommand.class},
+    subcommands = {RunCommand.class, ValidateCommand.class, ProxyCommand.class, DemoServerCommand.class, ToxiproxyCommand.class, SchemaCommand.class, TourCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:all passed",
