@@ -87,6 +87,8 @@ public final class BenchSuite {
     Path out;
     Path work = Path.of("target/bench");
     Path jar = Path.of("target/wschaos.jar");
+    /** The jar of the {@code wschaos-…-base} targets (a build from before a change). */
+    Path baseJar;
     Path configs = Path.of("bench");
     boolean jfr;
     List<String> loads = List.of("i", "ii", "iii");
@@ -130,6 +132,7 @@ public final class BenchSuite {
           case "--out" -> o.out = Path.of(args[++i]);
           case "--work" -> o.work = Path.of(args[++i]);
           case "--jar" -> o.jar = Path.of(args[++i]);
+          case "--base-jar" -> o.baseJar = Path.of(args[++i]);
           case "--configs" -> o.configs = Path.of(args[++i]);
           case "--jfr" -> o.jfr = true;
           case "--loads" -> o.loads = List.of(args[++i].split(","));
@@ -142,6 +145,7 @@ public final class BenchSuite {
             System.err.println("BenchSuite: unknown option " + a + "\n"
                 + "options: --quick --rounds N --warmup S --measure S --targets a,b --scale-links N --scale-hold S\n"
                 + "         --scale-ref-hold S --scale-targets a,b --skip-passthrough --skip-scale --out FILE --work DIR --jar JAR\n"
+                + "         --base-jar JAR (for targets wschaos-LEVEL-base)\n"
                 + "         --configs DIR --jfr --loads i,ii,iii --proxy-java-opts 'FLAGS' --time-limit S --command TEXT\n"
                 + "         --skip-fault-timing --skip-suite-cost --fault-messages N --fault-transports nio,native\n"
                 + "         --render RESULTS.json [--reanalyse DIR-WITH-faults-*.jsonl]\n"
@@ -177,13 +181,18 @@ public final class BenchSuite {
 
   /** Something the load goes through: the echo server itself, or a proxy in front of it. */
   static final class Target {
-    /** {@code wschaos-LEVEL} or {@code wschaos-LEVEL-armedN}: a proxy with N faults armed that never fire. */
-    private static final Pattern WSCHAOS_ID = Pattern.compile("wschaos-(counters|meta|preview)(?:-armed(\\d+))?");
+    /**
+     * {@code wschaos-LEVEL} or {@code wschaos-LEVEL-armedN}: a proxy with N faults armed that never
+     * fire; a {@code -base} suffix runs the jar of {@code --base-jar} instead, for a before/after
+     * comparison in one interleaved run.
+     */
+    private static final Pattern WSCHAOS_ID = Pattern.compile("wschaos-(counters|meta|preview)(?:-armed(\\d+))?(-base)?");
 
     final String id;
     final Kind kind;
     final String level; // wschaos only
     final int armedFaults; // wschaos only: how many never-firing faults it starts with
+    final boolean base; // wschaos only: runs --base-jar
     Procs.Managed proc;
     int port;
     String skipped;
@@ -192,6 +201,7 @@ public final class BenchSuite {
     Target(String id) {
       this.id = id;
       int armed = 0;
+      boolean onBase = false;
       if (id.equals("direct")) {
         kind = Kind.DIRECT;
         level = null;
@@ -203,6 +213,7 @@ public final class BenchSuite {
         }
         level = m.group(1);
         armed = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        onBase = m.group(3) != null;
         if (armed > 100) {
           throw new IllegalArgumentException("at most 100 armed faults in target " + id);
         }
@@ -216,6 +227,7 @@ public final class BenchSuite {
         throw new IllegalArgumentException("unknown target " + id);
       }
       this.armedFaults = armed;
+      this.base = onBase;
     }
 
     /**
@@ -241,7 +253,8 @@ public final class BenchSuite {
     String label() {
       return switch (kind) {
         case DIRECT -> "(a) direct to echo";
-        case WSCHAOS -> "(b) wschaos, level " + level + (armedFaults > 0 ? ", " + armedFaults + " armed faults (not triggered)" : "");
+        case WSCHAOS -> "(b) wschaos, level " + level + (armedFaults > 0 ? ", " + armedFaults + " armed faults (not triggered)" : "")
+            + (base ? ", base jar (before)" : "");
         case NGINX -> "(c) nginx";
         case HAPROXY -> "(d) haproxy";
       };
@@ -384,7 +397,7 @@ public final class BenchSuite {
     Files.deleteIfExists(ready);
     List<String> cmd = new ArrayList<>(List.of(javaExe()));
     cmd.addAll(JVM_FLAGS);
-    cmd.addAll(List.of("-cp", opt.jar.toString(), EchoServer.class.getName(), "--port", "0", "--event-loops", "2",
+    cmd.addAll(List.of("-cp", harnessClasspath(), EchoServer.class.getName(), "--port", "0", "--event-loops", "2",
         "--ready-file", ready.toString()));
     echo = Procs.start("echo server", cmd, opt.work.resolve("logs/echo.log"));
     echoPort = Procs.awaitPortFile(echo, ready, Duration.ofSeconds(30));
@@ -394,6 +407,14 @@ public final class BenchSuite {
 
   static String javaExe() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * The class path of this harness (target/wschaos-bench.jar), for the echo server and the load
+   * clients it starts: since the reactor split the proxy's jar (--jar) holds no bench classes.
+   */
+  static String harnessClasspath() {
+    return System.getProperty("java.class.path");
   }
 
   static String jcmdExe() {
@@ -415,7 +436,10 @@ public final class BenchSuite {
           if (opt.jfr) {
             cmd.add("-XX:StartFlightRecording=filename=" + opt.work.resolve(tag + ".jfr") + ",settings=profile,dumponexit=true");
           }
-          cmd.addAll(List.of("-jar", opt.jar.toString(), "proxy", "--listen", "127.0.0.1:0",
+          if (t.base && opt.baseJar == null) {
+            throw new IllegalArgumentException("target " + t.id + " needs --base-jar JAR");
+          }
+          cmd.addAll(List.of("-jar", (t.base ? opt.baseJar : opt.jar).toString(), "proxy", "--listen", "127.0.0.1:0",
               "--upstream", "ws://127.0.0.1:" + echoPort, "--level", t.level, "--api", "off", "--ready-file", ready.toString()));
           cmd.addAll(t.faultArgs());
           t.commandLine = cmd;
@@ -526,24 +550,28 @@ public final class BenchSuite {
   final class CpuProbe implements LoadGenerator.Probe {
     final List<Long> proxyPids;
     final List<Long> allPids;
-    long proxy0, proxy1, echo0, echo1, ours0, ours1, wall0, wall1;
+    final boolean wschaos;
+    long proxy0, proxy1, echo0, echo1, ours0, ours1, wall0, wall1, loops0, loops1;
     Procs.SystemCpu sys0, sys1;
 
     CpuProbe(Target t, List<Target> all) {
       this.proxyPids = t.pids();
       this.allPids = ourPids(all);
+      this.wschaos = t.kind == Kind.WSCHAOS;
     }
 
     public void measureStart() {
       wall0 = System.nanoTime();
       sys0 = Procs.SystemCpu.now();
       proxy0 = Procs.cpuMicros(proxyPids);
+      loops0 = wschaos ? Procs.threadCpuMicros(proxyPids.get(0), Procs.EVENT_LOOP_THREADS) : 0;
       echo0 = Procs.cpuMicros(List.of(echo.pid()));
       ours0 = Procs.cpuMicros(allPids);
     }
 
     public void measureEnd() {
       proxy1 = Procs.cpuMicros(proxyPids);
+      loops1 = wschaos ? Procs.threadCpuMicros(proxyPids.get(0), Procs.EVENT_LOOP_THREADS) : 0;
       echo1 = Procs.cpuMicros(List.of(echo.pid()));
       ours1 = Procs.cpuMicros(allPids);
       sys1 = Procs.SystemCpu.now();
@@ -557,6 +585,7 @@ public final class BenchSuite {
       long totalTicks = (sys1.busy() + sys1.idle() + sys1.steal()) - (sys0.busy() + sys0.idle() + sys0.steal());
       r.put("proxyCpuMicros", proxyPids.isEmpty() ? null : proxy1 - proxy0)
           .put("proxyCpuMicrosPerMsg", proxyPids.isEmpty() || msgs == 0 ? null : (double) (proxy1 - proxy0) / msgs)
+          .put("loopCpuMicrosPerMsg", !wschaos || msgs == 0 ? null : (double) (loops1 - loops0) / msgs)
           .put("echoCpuMicrosPerMsg", msgs == 0 ? null : (double) (echo1 - echo0) / msgs)
           .put("machineBusyCores", busyMicros / 1e6 / secs)
           .put("foreignBusyCores", Math.max(0, (busyMicros - (ours1 - ours0)) / 1e6 / secs))
@@ -783,7 +812,7 @@ public final class BenchSuite {
       Path log = opt.work.resolve("logs/idle-" + t.id + ".log");
       List<String> cmd = new ArrayList<>(List.of(javaExe()));
       cmd.addAll(JVM_FLAGS);
-      cmd.addAll(List.of("-cp", opt.jar.toString(), LoadGenerator.class.getName(), "idle", "--url", t.url().toString(),
+      cmd.addAll(List.of("-cp", harnessClasspath(), LoadGenerator.class.getName(), "idle", "--url", t.url().toString(),
           "--links", Integer.toString(opt.scaleLinks), "--concurrency", "200",
           "--hold", Double.toString(hold)));
       r.put("clientCommand", String.join(" ", cmd));

@@ -159,6 +159,33 @@ final class Procs {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
+  /** The name (as /proc truncates it to 15 characters) of the proxy's relay event loop threads. */
+  static final String EVENT_LOOP_THREADS = "vert.x-eventloo";
+
+  /**
+   * CPU time of the threads of {@code pid} whose name starts with {@code prefix}, in microseconds
+   * (/proc/PID/task/TID: a thread that ended in between is not counted).
+   */
+  static long threadCpuMicros(long pid, String prefix) {
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        String comm = read(task.resolve("comm"));
+        if (comm == null || !comm.startsWith(prefix)) {
+          continue;
+        }
+        String stat = read(task.resolve("stat"));
+        if (stat != null) {
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+    return ticks * 1_000_000L / CLK_TCK;
+  }
+
   /** CPU time of several processes, in microseconds. */
   static long cpuMicros(List<Long> pids) {
     long ticks = 0;

@@ -201,11 +201,12 @@ final class Report {
 
   private void throughputTable(StringBuilder md, BenchSuite.PassThrough p, List<JsonObject> measured, String load, String unit,
       Function<JsonObject, Double> metric, int decimals) {
-    md.append("| target | ").append(unit).append(" | ÷ direct | proxy CPU µs/msg | proxy CPU cores | RTT p50 ms | echo CPU µs/msg |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+    md.append("| target | ").append(unit)
+        .append(" | ÷ direct | proxy CPU µs/msg | of it, event loops | proxy CPU cores | RTT p50 ms | echo CPU µs/msg |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
     for (BenchSuite.Target t : p.targets) {
       if (!t.usable()) {
-        md.append("| ").append(t.label()).append(" | ").append(t.skipped).append(" | | | | | |\n");
+        md.append("| ").append(t.label()).append(" | ").append(t.skipped).append(" | | | | | | |\n");
         continue;
       }
       List<JsonObject> rs = runs(measured, t.id, load);
@@ -213,6 +214,7 @@ final class Report {
           .append(" | ").append(cell(rs, metric, decimals))
           .append(" | ").append(t.kind == BenchSuite.Kind.DIRECT ? "1" : pairedCell(measured, t.id, load, (x, d) -> metric.apply(x) / metric.apply(d), 2))
           .append(" | ").append(t.kind == BenchSuite.Kind.DIRECT ? "—" : cell(rs, r -> r.getDouble("proxyCpuMicrosPerMsg"), 1))
+          .append(" | ").append(t.kind != BenchSuite.Kind.WSCHAOS ? "—" : cell(rs, r -> r.getDouble("loopCpuMicrosPerMsg"), 2))
           .append(" | ").append(t.kind == BenchSuite.Kind.DIRECT ? "—" : cell(rs, r -> r.getLong("proxyCpuMicros") / 1e6 / r.getDouble("seconds"), 2))
           .append(" | ").append(cell(rs, r -> r.getDouble("rttP50Micros") / 1000, 3))
           .append(" | ").append(cell(rs, r -> r.getDouble("echoCpuMicrosPerMsg"), 1))

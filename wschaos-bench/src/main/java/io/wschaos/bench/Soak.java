@@ -678,7 +678,7 @@ public final class Soak {
     Files.createDirectories(dir);
     deleteTree(report);
     long duration = (long) stormSeconds;
-    String client = String.join(" ", BenchSuite.javaExe(), "-XX:+UseParallelGC", "-Xmx512m", "-cp", jar.toAbsolutePath().toString(),
+    String client = String.join(" ", BenchSuite.javaExe(), "-XX:+UseParallelGC", "-Xmx512m", "-cp", Path.of(BenchSuite.harnessClasspath()).toAbsolutePath().toString(),
         LoadGenerator.class.getName(), "storm", "--url-env", "WSCHAOS_URL", "--concurrency", Integer.toString(stormParallel),
         "--duration", Double.toString(stormSeconds + 30)); // outlives the run: the runner stops it at the end
     String yaml = String.join("\n",
@@ -813,7 +813,7 @@ public final class Soak {
     Files.deleteIfExists(ready);
     List<String> cmd = new ArrayList<>(List.of(BenchSuite.javaExe()));
     cmd.addAll(BenchSuite.JVM_FLAGS);
-    cmd.addAll(List.of("-cp", jar.toString(), EchoServer.class.getName(), "--port", "0", "--event-loops", "2", "--ready-file", ready.toString()));
+    cmd.addAll(List.of("-cp", BenchSuite.harnessClasspath(), EchoServer.class.getName(), "--port", "0", "--event-loops", "2", "--ready-file", ready.toString()));
     Procs.Managed echo = Procs.start("echo server", cmd, work.resolve("logs/echo.log"));
     echoPort = Procs.awaitPortFile(echo, ready, Duration.ofSeconds(30));
     return echo;

@@ -10,6 +10,8 @@ import io.wschaos.timeline.Event;
 import io.wschaos.timeline.JsonlWriter;
 import io.wschaos.timeline.Redactor;
 import io.wschaos.timeline.ViewerPage;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,9 @@ public final class HtmlReport {
     for (int i = 0; i < names.size(); i++) {
       RunJournal r = suite.runs().get(i);
       Path file = dir.resolve(htmlName(names.get(i)));
-      Files.writeString(file, page(r, redactor), StandardCharsets.UTF_8);
+      try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        writePage(r, redactor, w);
+      }
       out.add(file);
     }
     Path index = dir.resolve("index.html");
@@ -51,6 +55,13 @@ public final class HtmlReport {
 
   /** One run's page: the viewer with the run, its verdicts and its (redacted) events embedded. */
   public static String page(RunJournal r, Redactor redactor) throws IOException {
+    java.io.StringWriter out = new java.io.StringWriter();
+    writePage(r, redactor, out);
+    return out.toString();
+  }
+
+  /** {@link #page}, written to {@code out} as it is made: a long run's page is never held in memory whole. */
+  public static void writePage(RunJournal r, Redactor redactor, java.io.Writer out) throws IOException {
     ObjectNode head = JSON.createObjectNode();
     head.put("mode", "report");
     head.put("scenario", r.scenario());
@@ -73,22 +84,50 @@ public final class HtmlReport {
       v.verdict().evidence().forEach(ev::add);
     }
     String headJson = JSON.writeValueAsString(head);
-    // The spill file is redacted already; redacting it again would re-mask the masks.
-    Redactor red = r.events() != null ? redactor : Redactor.OFF;
-    List<Event> events = r.timeline();
-    StringBuilder data = new StringBuilder(events.size() * 160 + headJson.length() + 32);
-    data.append(headJson, 0, headJson.length() - 1).append(",\"events\":[");
-    boolean first = true;
-    for (Event e : events) {
-      byte[] line = JsonlWriter.line(e, red);
-      if (!first) {
-        data.append(',');
+    ViewerPage.write(out, data -> writeData(r, redactor, headJson, data));
+  }
+
+  private static void writeData(RunJournal r, Redactor redactor, String headJson, java.io.Writer data) throws IOException {
+    if (r.events() == null) {
+      // The spill file is redacted already (redacting it again would re-mask the masks), and each
+      // of its lines is one event's JSON: embed the lines as they are, without reading every event
+      // into memory and writing it again (a reconnect storm's 460 000 events took seconds and
+      // hundreds of MiB that way).
+      data.write(headJson, 0, headJson.length() - 1);
+      data.write(",\"events\":[");
+      boolean first = true;
+      try (BufferedReader in = Files.newBufferedReader(r.timelineFile(), StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.isBlank()) {
+            continue;
+          }
+          if (!first) {
+            data.write(',');
+          }
+          first = false;
+          data.write(line);
+        }
       }
-      first = false;
-      data.append(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
+    } else {
+      List<Event> events = r.events();
+      data.write(headJson, 0, headJson.length() - 1);
+      data.write(",\"events\":[");
+      ByteArrayOutputStream lines = new ByteArrayOutputStream(1 << 16);
+      JsonlWriter w = new JsonlWriter(lines, redactor);
+      boolean first = true;
+      for (Event e : events) {
+        lines.reset();
+        w.write(e);
+        if (!first) {
+          data.write(',');
+        }
+        first = false;
+        String line = lines.toString(StandardCharsets.UTF_8);
+        data.write(line, 0, line.length() - 1); // without its newline
+      }
     }
-    data.append("]}");
-    return ViewerPage.render(data);
+    data.write("]}");
   }
 
   static String index(SuiteJournal suite, List<String> names) {

@@ -15,6 +15,10 @@ import java.nio.file.Path;
 public final class JsonlWriter implements Closeable, Flushable {
   private final OutputStream out;
   private final Redactor redactor;
+  /** One line at a time: a generator and a buffer reused for every event (one per event cost more than the rest of writing). */
+  private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1024);
+  private final TimelineJson.Line fast = new TimelineJson.Line();
+  private com.fasterxml.jackson.core.JsonGenerator generator;
   private long bytes;
   private long lines;
 
@@ -49,10 +53,21 @@ public final class JsonlWriter implements Closeable, Flushable {
 
   /** Writes one line and returns the byte offset (from this writer's start) where it begins. */
   public long write(Event e) throws IOException {
-    byte[] line = line(e, redactor);
+    Event redacted = redactor.apply(e);
+    buf.reset();
+    if (TimelineJson.writeMessage(fast, redacted)) {
+      fast.writeTo(buf);
+    } else {
+      if (generator == null) {
+        generator = TimelineJson.generator(buf);
+      }
+      TimelineJson.write(generator, redacted);
+      generator.flush();
+    }
+    buf.write('\n');
     long at = bytes;
-    out.write(line);
-    bytes += line.length;
+    buf.writeTo(out);
+    bytes += buf.size();
     lines++;
     return at;
   }

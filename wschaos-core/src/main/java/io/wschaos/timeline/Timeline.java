@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -18,10 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The append-only event stream of one scenario or proxy session (docs/timeline.md).
  *
- * <p><b>Ordering.</b> Any thread may record. One lock is the single ordering point: under it an
- * event gets its {@code seq} (1, 2, 3…) and its {@code t} (µs since this timeline's {@code
- * nanoTime} origin), so neither ever goes backwards, and the file and every subscriber receive
- * events in seq order. Under the lock the recorder touches memory only; it never does I/O.
+ * <p><b>Ordering.</b> Any thread may record, and recording takes no lock. The single ordering
+ * point is one compare-and-set on the tail of a lock-free staging list: the event that wins it
+ * gets the next {@code seq} (1, 2, 3…) and a {@code t} (µs since this timeline's {@code nanoTime}
+ * origin) no lower than its predecessor's, so neither ever goes backwards along the stream, and
+ * each thread's events keep the order it recorded them in. The timeline's drain thread ({@link
+ * Drainer}, within a millisecond or so) or any reader ({@link #since}, {@link #stats}, {@link
+ * #close}) moves staged events into memory under the timeline's lock, in seq order; from there the
+ * file writer and every subscriber receive them in seq order. A recorder touches the lock only as
+ * backpressure: past {@value #STAGE_HELP} staged events it drains them itself if the lock is free,
+ * past {@value #STAGE_MAX} it waits for the lock (a drain thread starved of CPU, or memory full
+ * of events the file writer has not taken yet: see below). It never does I/O.
  *
  * <p><b>Memory.</b> At most {@link Options#maxEvents()} events and {@link Options#maxBytes()}
  * estimated bytes stay in memory: the newest. Every event is also appended to a JSONL file when
@@ -34,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>The file writer</b> is one daemon thread. Memory itself is its bounded queue: it takes
  * batches of up to {@value TimelineFile#BATCH} events in seq order, and an event leaves memory
  * only once the writer has taken it. When memory is full and the oldest event has not been taken
- * yet, the recorder waits for the writer while the writer is working (a writer slower than the
- * recorder paces it: memory stays bounded and nothing is lost). It stops waiting when the writer
+ * yet, whoever moves events into memory (the drain thread, a reader, a recorder past the staging
+ * bound) waits for the writer while the writer is working, and recorders wait once staging is full
+ * (a writer slower than the recorders paces them: memory stays bounded and nothing is lost). It stops waiting when the writer
  * has been stuck in one disk write or flush for longer than {@link Options#writerMaxBlock()}
  * (20 ms by default: a stalled disk), or has taken nothing for {@link #WRITER_STALL} while not in
  * I/O; the oldest events then leave memory without reaching the file, and no recorder waits again
@@ -153,12 +162,44 @@ public final class Timeline implements AutoCloseable {
   private final long maxBlockNanos;
   private volatile Phase phase = Phase.RUN;
 
+  /**
+   * Staged events past which a recorder drains them itself when the lock is free (a drain thread
+   * that fell behind).
+   */
+  static final int STAGE_HELP = 4_096;
+
+  /**
+   * Staged events past which a recorder waits for the lock and drains them itself: the bound on
+   * what is recorded but not yet in memory, and the backpressure that paces recorders when the
+   * drain thread cannot keep up or memory waits for the file writer.
+   */
+  static final int STAGE_MAX = 16_384;
+
+  /** One staged event: the lock-free list from the last drained event to the newest recorded one. */
+  private static final class Staged {
+    final Event event;
+    volatile Staged next;
+
+    Staged(Event event) {
+      this.event = event;
+    }
+  }
+
+  /** The newest recorded event; recorders append after it with one compare-and-set. */
+  private final AtomicReference<Staged> tail;
+  /** The seq of the newest event in memory (written under lock): how far staging is behind. */
+  private volatile long drainedSeq;
+  /** True while this timeline is queued for (or being drained by) the drain thread. */
+  private volatile boolean scheduled;
+
   private final ReentrantLock lock = new ReentrantLock();
   /** Signalled when there are events for a waiting writer. */
   private final Condition recorded = lock.newCondition();
   /** Signalled when the writer takes a batch. */
   private final Condition taken = lock.newCondition();
   // Guarded by lock.
+  /** The newest event moved from staging into memory; its next is the oldest staged one. */
+  private Staged drained;
   private final EventRing ring = new EventRing();
   private long memoryBytes;
   private long seq;
@@ -172,6 +213,8 @@ public final class Timeline implements AutoCloseable {
   private long closedAt;
   private volatile int waitingForWriter;
   private long stalledFrom;
+  /** A stall seen by a drain (set under lock), to be logged once the lock is released. */
+  private volatile long stallToLog;
 
   /** A timeline with the default bounds, no file until memory is half full, and redacted files. */
   public Timeline(Level level) {
@@ -191,6 +234,8 @@ public final class Timeline implements AutoCloseable {
     this.redactor = Redactor.of(options.redact());
     this.opener = opener;
     this.maxBlockNanos = options.writerMaxBlock().toNanos();
+    this.drained = new Staged(new Event(0, 0, 0, 0, Phase.RUN, null));
+    this.tail = new AtomicReference<>(drained);
     if (options.file() != null) {
       try {
         file = TimelineFile.configured(options.file(), redactor, rawBudget(), opener, source());
@@ -223,32 +268,148 @@ public final class Timeline implements AutoCloseable {
   }
 
   /**
-   * Records {@code body} now and returns the event. Safe from any thread; never does I/O. It waits
-   * only when memory is full of events the file writer has not taken yet (see the class comment).
+   * Records {@code body} now and returns the event. Safe from any thread; takes no lock and never
+   * does I/O. It waits only as backpressure: when {@value #STAGE_MAX} events are staged and not
+   * yet in memory (see the class comment).
    */
   public Event record(int link, int client, EventBody body) {
     Objects.requireNonNull(body, "body");
-    int size = EventSize.of(body);
-    long stalled = 0;
+    Event e = stage(link, client, body);
+    long staged = e.seq() - drainedSeq;
+    boolean help = staged >= STAGE_MAX || staged >= STAGE_HELP && lock.tryLock();
+    if (help) {
+      if (staged >= STAGE_MAX) {
+        lock.lock(); // backpressure: the drain thread cannot keep up, or memory waits for the file writer
+      }
+      try {
+        drainAvailable();
+      } finally {
+        lock.unlock();
+        logStall();
+      }
+    } else if (!scheduled) {
+      scheduled = true;
+      Drainer.schedule(this);
+    }
+    return e;
+  }
+
+  /** Appends {@code body} to the staging list: the one ordering point (see the class comment). */
+  private Event stage(int link, int client, EventBody body) {
+    Phase p = phase;
+    while (true) {
+      Staged last = tail.get();
+      Event before = last.event;
+      long t = Math.max(now(), before.t());
+      Staged s = new Staged(new Event(before.seq() + 1, t, link, client, p, body));
+      if (tail.compareAndSet(last, s)) {
+        last.next = s;
+        return s.event;
+      }
+    }
+  }
+
+  /** The drain thread's work: move what is staged into memory, if the lock is free soon. */
+  void drainScheduled() {
+    scheduled = false;
+    if (!hasStaged()) {
+      return;
+    }
     lock.lock();
     try {
-      Event e = new Event(++seq, now(), link, client, phase, body);
-      append(e, size);
-      if (file == null && !closed && halfFull()) {
-        startSpill();
-      }
-      if (!closed && over()) {
-        evict();
-        stalled = stalledFrom;
-        stalledFrom = 0;
-      }
-      return e;
+      drainAvailable();
     } finally {
       lock.unlock();
-      if (stalled != 0) {
-        log.warn("timeline writer for {} is stalled; events leave memory without reaching the file from seq {}",
-            file().map(Path::toString).orElse("?"), stalled);
+      logStall();
+    }
+  }
+
+  /** True when events are staged and not in memory yet (the drain thread checks it). */
+  boolean hasStaged() {
+    return tail.get().event.seq() != drainedSeq;
+  }
+
+  /**
+   * Under lock: moves the staged events that are linked so far into memory, in seq order. An event
+   * whose recorder is between its compare-and-set and linking it stops the walk; the next drain
+   * takes it.
+   */
+  private void drainAvailable() {
+    Staged n;
+    while ((n = drained.next) != null) {
+      advance(n);
+      accept(n.event, true);
+    }
+    drainedSeq = drained.event.seq();
+  }
+
+  /**
+   * Under lock: moves every event recorded before this call into memory, waiting for recorders
+   * between their compare-and-set and linking (a few instructions, unless the thread was
+   * descheduled there). Readers call it so that they see every event recorded before they asked.
+   */
+  private void drainAll(boolean evict) {
+    Staged target = tail.get();
+    int spins = 0;
+    while (drained != target) {
+      Staged n = drained.next;
+      if (n == null) {
+        if (++spins % 64 == 0) {
+          Thread.yield();
+        } else {
+          Thread.onSpinWait();
+        }
+        continue;
       }
+      advance(n);
+      accept(n.event, evict);
+    }
+    drainedSeq = drained.event.seq();
+  }
+
+  /**
+   * Under lock: {@code n} becomes the last drained node. The one before it is unlinked, so that a
+   * dead node the collector already promoted cannot keep the younger ones alive (nepotism: without
+   * this, GC time under load tripled).
+   */
+  private void advance(Staged n) {
+    Staged before = drained;
+    drained = n;
+    before.next = null;
+  }
+
+  /** Under lock: one event enters memory, as recording did before staging (docs/timeline.md). */
+  private void accept(Event e, boolean evict) {
+    seq = e.seq();
+    append(e, EventSize.of(e.body()));
+    if (file == null && !closed && halfFull()) {
+      startSpill();
+    }
+    if (evict && !closed && over()) {
+      evict();
+      if (stalledFrom != 0) {
+        stallToLog = stalledFrom;
+        stalledFrom = 0;
+      }
+    }
+  }
+
+  /** After unlocking: logs a stall a drain found. */
+  private void logStall() {
+    if (stallToLog == 0) {
+      return;
+    }
+    long stalled;
+    lock.lock();
+    try {
+      stalled = stallToLog;
+      stallToLog = 0;
+    } finally {
+      lock.unlock();
+    }
+    if (stalled != 0) {
+      log.warn("timeline writer for {} is stalled; events leave memory without reaching the file from seq {}",
+          file().map(Path::toString).orElse("?"), stalled);
     }
   }
 
@@ -274,6 +435,7 @@ public final class Timeline implements AutoCloseable {
     TimelineFile f;
     lock.lock();
     try {
+      drainAll(true);
       head = head();
       int from = (int) Math.min(ring.size(), Math.max(since + 1, head) - head);
       int to = (int) Math.min(ring.size(), (long) from + max);
@@ -313,6 +475,7 @@ public final class Timeline implements AutoCloseable {
       if (closed) {
         return () -> {};
       }
+      drainAll(true); // what was recorded before subscribing is not "from now on"
       Subscriber[] more = Arrays.copyOf(subscribers, subscribers.length + 1);
       more[subscribers.length] = s;
       subscribers = more;
@@ -344,6 +507,7 @@ public final class Timeline implements AutoCloseable {
   public Stats stats() {
     lock.lock();
     try {
+      drainAll(true);
       return new Stats(seq, ring.size(), memoryBytes, head(), lost, file == null ? null : file.path());
     } finally {
       lock.unlock();
@@ -364,6 +528,7 @@ public final class Timeline implements AutoCloseable {
       if (closed) {
         return;
       }
+      drainAll(true);
       closed = true;
       closedAt = seq;
       f = file;
@@ -380,6 +545,11 @@ public final class Timeline implements AutoCloseable {
     for (Subscriber s : subs) {
       s.stop(true);
     }
+  }
+
+  /** The lock that orders memory, for tests that hold it to show recorders do not take it. */
+  ReentrantLock lockForTests() {
+    return lock;
   }
 
   /** A gap event for a subscriber: its seq is the last one missed. */
@@ -549,8 +719,8 @@ public final class Timeline implements AutoCloseable {
   private EventBody.Lost markLost(long first, long last) {
     takenUpTo = last;
     EventBody.Lost body = new EventBody.Lost(first, last);
-    Event marker = new Event(++seq, now(), 0, 0, phase, body);
-    append(marker, EventSize.of(body));
+    Event marker = stage(0, 0, body);
+    drainAll(false); // the writer's own thread: it must not wait for itself
     if (closed) {
       closedAt = marker.seq();
     }

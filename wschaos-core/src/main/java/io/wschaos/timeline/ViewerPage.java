@@ -32,6 +32,62 @@ public final class ViewerPage {
     return b.toString();
   }
 
+  /** Writes the data of a page to the writer it is given (already escaping). */
+  public interface DataWriter {
+    void write(java.io.Writer json) throws IOException;
+  }
+
+  /**
+   * Writes the page to {@code out} with the JSON object that {@code data} writes embedded, escaped
+   * as {@link #render} does, without holding the page in memory (a report of a long run embeds
+   * hundreds of MiB of events).
+   */
+  public static void write(java.io.Writer out, DataWriter data) throws IOException {
+    String page = template();
+    int at = page.indexOf(SLOT);
+    out.write(page, 0, at);
+    data.write(new java.io.FilterWriter(out) {
+      @Override
+      public void write(int c) throws IOException {
+        switch (c) {
+          case '<' -> out.write("\\u003c");
+          case '>' -> out.write("\\u003e");
+          case '&' -> out.write("\\u0026");
+          case '\u2028' -> out.write("\\u2028");
+          case '\u2029' -> out.write("\\u2029");
+          default -> out.write(c);
+        }
+      }
+
+      @Override
+      public void write(char[] cbuf, int off, int len) throws IOException {
+        for (int i = off; i < off + len; i++) {
+          write(cbuf[i]);
+        }
+      }
+
+      @Override
+      public void write(String str, int off, int len) throws IOException {
+        int run = off;
+        for (int i = off; i < off + len; i++) {
+          char c = str.charAt(i);
+          if (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+            out.write(str, run, i - run);
+            write(c);
+            run = i + 1;
+          }
+        }
+        out.write(str, run, off + len - run);
+      }
+
+      @Override
+      public void close() {
+        // the page's writer is the caller's to close
+      }
+    });
+    out.write(page, at + SLOT.length(), page.length() - at - SLOT.length());
+  }
+
   /** Appends JSON text with the three characters that could end or confuse a script element escaped. */
   public static void appendEscaped(StringBuilder b, CharSequence json) {
     for (int i = 0; i < json.length(); i++) {

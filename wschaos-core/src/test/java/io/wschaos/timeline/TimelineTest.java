@@ -334,4 +334,92 @@ class TimelineTest {
     assertEquals(100, t.events().size(), "old events still come from the closed file");
     assertEquals(101, t.record(1, 1, message(101)).seq(), "recording after close keeps counting (memory only)");
   }
+
+  @Test
+  void recordersDoNotWaitWhileSomeoneHoldsTheLockAndNothingIsLostOrReordered() throws Exception {
+    try (Timeline t = new Timeline(Level.META, options())) {
+      t.record(9, 1, message(0));
+      Thread[] recorders = new Thread[2];
+      t.lockForTests().lock(); // a reader, a drain or a writer's take holding it, descheduled
+      try {
+        for (int k = 0; k < recorders.length; k++) {
+          int link = k + 1;
+          recorders[k] = new Thread(() -> {
+            for (int i = 1; i <= 1_000; i++) {
+              t.record(link, 1, message(i));
+            }
+          });
+          recorders[k].start();
+        }
+        for (Thread r : recorders) {
+          r.join(10_000);
+          assertFalse(r.isAlive(), "a recorder finished 1 000 events while the lock was held");
+        }
+      } finally {
+        t.lockForTests().unlock();
+      }
+      List<Event> all = t.events();
+      assertEquals(2_001, all.size());
+      for (int i = 0; i < all.size(); i++) {
+        assertEquals(i + 1, all.get(i).seq(), "seq without holes or repeats");
+        if (i > 0) {
+          assertTrue(all.get(i).t() >= all.get(i - 1).t(), "t never goes backwards along seq, at " + (i + 1));
+        }
+      }
+      for (int link = 1; link <= 2; link++) {
+        int l = link;
+        assertEquals(LongStream.rangeClosed(1, 1_000).boxed().toList(),
+            all.stream().filter(e -> e.link() == l).map(e -> ((EventBody.Message) e.body()).id()).toList(),
+            "link " + link + "'s events keep the order they were recorded in");
+      }
+    }
+  }
+
+  @Test
+  void pastTheStagingBoundARecorderWaitsThenNothingIsLost() throws Exception {
+    int n = Timeline.STAGE_MAX + 1_000;
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    try (Timeline t = new Timeline(Level.META, options())) {
+      Thread recorder = new Thread(() -> {
+        for (int i = 1; i <= n; i++) {
+          t.record(1, 1, message(i));
+          done.incrementAndGet();
+        }
+      });
+      t.lockForTests().lock();
+      try {
+        recorder.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (done.get() < Timeline.STAGE_MAX - 1 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        Thread.sleep(200);
+        assertTrue(recorder.isAlive(), "the recorder waits once " + Timeline.STAGE_MAX + " events are staged");
+        assertTrue(done.get() <= Timeline.STAGE_MAX, "staged at most the bound: " + done.get());
+      } finally {
+        t.lockForTests().unlock();
+      }
+      recorder.join(10_000);
+      assertFalse(recorder.isAlive());
+      assertEquals(LongStream.rangeClosed(1, n).boxed().toList(), t.events().stream().map(Event::seq).toList());
+    }
+  }
+
+  @Test
+  void withNoReaderTheDrainThreadDeliversToSubscribersSoon() throws Exception {
+    List<Long> seqs = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Timeline t = new Timeline(Level.META, options())) {
+      t.subscribe(e -> seqs.add(e.seq()));
+      for (int round = 0; round < 3; round++) {
+        Thread.sleep(100); // the drain thread goes to sleep in between
+        long at = System.nanoTime();
+        Event e = t.record(1, 1, message(round));
+        long deadline = at + 2_000_000_000L;
+        while (!seqs.contains(e.seq()) && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        assertTrue(seqs.contains(e.seq()), "event " + e.seq() + " reached the subscriber with no one reading");
+      }
+    }
+  }
 }
