@@ -103,6 +103,16 @@ public final class NodeProcess implements AutoCloseable {
     return start(script, List.of(args));
   }
 
+  /** Writes {@code line} and a newline to the process's stdin. */
+  public void send(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write to " + command, e);
+    }
+  }
+
   /** The first stdout JSON object, from the start of the output, that matches; waits for it. */
   public JsonNode awaitJson(Predicate<JsonNode> matcher, Duration timeout) {
     return awaitJson("a JSON line matching the predicate", matcher, timeout);
