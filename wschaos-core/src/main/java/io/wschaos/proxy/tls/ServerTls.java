@@ -78,13 +78,66 @@ public final class ServerTls {
     if (chain.isEmpty()) {
       throw new IllegalArgumentException(certChain + ": no certificate in it");
     }
+    java.security.PrivateKey privateKey = readKey(key, certChain);
+    if (!matches(privateKey, chain.get(0).getPublicKey())) {
+      throw new IllegalArgumentException(key + ": not a private key for " + certChain + " (it belongs to another certificate)");
+    }
     SslContext good;
     try {
-      good = SslContextBuilder.forServer(certChain.toFile(), key.toFile()).build();
+      good = SslContextBuilder.forServer(privateKey, chain).build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": not a private key for " + certChain + " (" + oneLine(e) + ")");
     }
     return new ServerTls(CertificateAuthority.create("wschaos run CA " + Instant.now()), good, CertificateAuthority.spkiSha256(chain.get(0).getPublicKey()));
+  }
+
+  /** A PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC, unencrypted). */
+  private static java.security.PrivateKey readKey(Path key, Path certChain) {
+    Object o;
+    try (org.bouncycastle.openssl.PEMParser p = new org.bouncycastle.openssl.PEMParser(Files.newBufferedReader(key))) {
+      o = p.readObject();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(key + ": not a private key for " + certChain + " (" + oneLine(e) + ")");
+    }
+    try {
+      org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter conv = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+      if (o instanceof org.bouncycastle.openssl.PEMKeyPair kp) {
+        return conv.getKeyPair(kp).getPrivate();
+      }
+      if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+        return conv.getPrivateKey(info);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(key + ": not a private key for " + certChain + " (" + oneLine(e) + ")");
+    }
+    throw new IllegalArgumentException(key + ": not a private key for " + certChain
+        + (o == null ? " (no PEM private key in it)" : " (an encrypted or unknown key: " + o.getClass().getSimpleName() + ")"));
+  }
+
+  /** Whether {@code key} signs what {@code pub} verifies. */
+  private static boolean matches(java.security.PrivateKey key, java.security.PublicKey pub) {
+    String alg = switch (key.getAlgorithm()) {
+      case "EC", "ECDSA" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (alg == null || !key.getAlgorithm().equals(pub.getAlgorithm()) && !(alg.equals("SHA256withECDSA") && pub.getAlgorithm().startsWith("EC"))) {
+      return alg == null; // an algorithm we cannot check here: let the handshake tell
+    }
+    try {
+      byte[] probe = "wschaos".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      java.security.Signature s = java.security.Signature.getInstance(alg);
+      s.initSign(key);
+      s.update(probe);
+      byte[] sig = s.sign();
+      java.security.Signature v = java.security.Signature.getInstance(alg);
+      v.initVerify(pub);
+      v.update(probe);
+      return v.verify(sig);
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
   }
 
   private static String oneLine(Exception e) {
