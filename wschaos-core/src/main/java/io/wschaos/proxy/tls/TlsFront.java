@@ -61,6 +61,9 @@ public final class TlsFront {
     if (cause instanceof ClosedChannelException || msg.contains("closed")) {
       return "the client closed the connection during the handshake (" + what + ")";
     }
+    if (cause instanceof io.netty.handler.ssl.NotSslRecordException || cause.getCause() instanceof io.netty.handler.ssl.NotSslRecordException) {
+      return "the client spoke plain text to a TLS port (ws:// or http:// instead of wss:// or https://)";
+    }
     if (cause instanceof SslHandshakeTimeoutException) {
       return "the handshake timed out (" + what + ")";
     }
