@@ -264,6 +264,13 @@ public final class ScenarioRunner {
         if (scenario.proxy() != null && scenario.proxy().upstreamTimeout() != null) {
           o = o.withUpstreamTimeout(scenario.proxy().upstreamTimeout());
         }
+        if (scenario.proxy() != null && scenario.proxy().upstreamCa() != null) {
+          Path ca = Path.of(scenario.proxy().upstreamCa());
+          if (!ca.isAbsolute() && scenario.file() != null && scenario.file().getParent() != null) {
+            ca = scenario.file().getParent().resolve(ca);
+          }
+          o = o.withUpstreamCa(io.wschaos.proxy.tls.UpstreamTrust.readPem(ca));
+        }
         if (scenario.proxy() != null && scenario.proxy().tls()) {
           tls = ServerTls.generate();
           try {
@@ -276,7 +283,7 @@ public final class ScenarioRunner {
           o = o.withTls(tls);
         }
       } catch (IllegalArgumentException e) {
-        throw new EnvironmentException("server: " + e.getMessage(), e);
+        throw new EnvironmentException((e.getMessage().contains("PEM") || e.getMessage().contains("readable") ? "proxy.upstream_ca: " : "server: ") + e.getMessage(), e);
       }
       try {
         return ProxyServer.start(vertx, o, timeline).await(10, TimeUnit.SECONDS);

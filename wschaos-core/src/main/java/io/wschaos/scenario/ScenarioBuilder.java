@@ -408,7 +408,8 @@ final class ScenarioBuilder {
     return new ProxySpec(
         o.has("idle_timeout") ? positiveDuration(o.get("idle_timeout"), "proxy.idle_timeout") : null,
         o.has("upstream_timeout") ? positiveDuration(o.get("upstream_timeout"), "proxy.upstream_timeout") : null,
-        o.has("tls") && Boolean.TRUE.equals(bool(o.get("tls"), "proxy.tls")));
+        o.has("tls") && Boolean.TRUE.equals(bool(o.get("tls"), "proxy.tls")),
+        o.has("upstream_ca") ? text(o.get("upstream_ca"), "proxy.upstream_ca", "a PEM file of certificates, relative to the scenario file") : null);
   }
 
   /** A tls fault needs the client leg to be TLS: {@code proxy: {tls: true}}. */
