@@ -133,6 +133,8 @@ class TlsChromiumTest {
         {"wrong_host", "net::ERR_CERT_AUTHORITY_INVALID"},
         {"untrusted", "net::ERR_CERT_AUTHORITY_INVALID"},
         {"alert", "net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH"},
+        // Chromium opens a second connection when the first closes mid-handshake: both stall.
+        {"handshake_stall", "net::ERR_CONNECTION_CLOSED"},
     };
     List<JsonNode> out = open(cases.length + 1, i -> {
       if (i > 1) {
@@ -157,22 +159,8 @@ class TlsChromiumTest {
           Duration.ofSeconds(5), () -> "a rejected attempt of " + id);
     }
     assertEquals("open, echo, close 1000", wsEvents(out, cases.length + 1), "the good certificate, trusted by its key's hash: " + out);
+    long stalled = timeline.events().stream().filter(e -> e.body() instanceof EventBody.Rejected r && "fault chromium-handshake_stall".equals(r.reason())).count();
+    System.out.println("[tls handshake_stall] chromium attempts for one page connection: " + stalled);
   }
 
-  @Test
-  void aStalledHandshakeFailsOnceTheProxyGivesUp() throws Exception {
-    // Lasting, not count: 1: Chromium opens a second connection when the first closes mid-handshake.
-    proxy.faults().add(FAULTS.parse(YAML.readTree("{id: chromium-stall, tls: {mode: handshake_stall}}"), "faults[0]", "chromium-stall").get(0));
-    List<JsonNode> out;
-    try {
-      out = open(1);
-    } finally {
-      proxy.faults().remove("chromium-stall");
-    }
-    long attempts = timeline.events().stream().filter(e -> e.body() instanceof EventBody.Rejected r && "fault chromium-stall".equals(r.reason())).count();
-    System.out.println("[tls handshake_stall] chromium: " + wsEvents(out, 1) + " / console: " + console(out, 1) + " / attempts: " + attempts);
-    assertEquals("error, close 1006", wsEvents(out, 1), "handshake_stall must fail in Chromium: " + out);
-    assertTrue(console(out, 1).contains("net::ERR_"), console(out, 1));
-    assertTrue(attempts >= 1, "the stalled attempts are on the timeline");
-  }
 }
