@@ -1,4 +1,5 @@
 # The two set-up commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
 MVN ?= mvn -q -B
 JAR := target/wschaos.jar
 
@@ -20,9 +21,10 @@ node: node_modules
 run: build node_modules
 	bash examples/run-suite.sh
 
-# Not quiet: Surefire's closing "Tests run: N, Failures: N…" line is what CI reads.
+# Not quiet: Surefire's "Tests run: N, Failures: N…" lines are what CI reads; one per module, then
+# bin/test-summary's total over all modules as the last line.
 test: node_modules
-	mvn -B clean verify
+	@log=$$(mktemp); set -o pipefail; mvn -B clean verify 2>&1 | tee "$$log"; rc=$$?; bin/test-summary "$$log"; rm -f "$$log"; exit $$rc
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build
