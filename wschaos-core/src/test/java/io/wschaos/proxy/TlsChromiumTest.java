@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * certificate opens; every tls fault still fails, each with the net error Chromium logs, because
  * fault certificates have keys of their own and so are not covered by the SPKI list.
  */
+@Tag("browser")
 @Timeout(120)
 class TlsChromiumTest {
   private static final FaultEntryParser FAULTS = new FaultEntryParser(BuiltinFaults.catalog());

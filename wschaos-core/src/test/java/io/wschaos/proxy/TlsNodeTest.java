@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * NODE_EXTRA_CA_CERTS: the good certificate works, and each tls fault fails the handshake with the
  * error Node reports, recorded as a rejected attempt that names the fault.
  */
+@Tag("node")
 @Timeout(60)
 class TlsNodeTest {
   private static final FaultEntryParser FAULTS = new FaultEntryParser(BuiltinFaults.catalog());

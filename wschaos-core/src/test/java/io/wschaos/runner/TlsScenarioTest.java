@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * NODE_EXTRA_CA_CERTS from the runner) connects to wss://, and the proxy relays to a wss:// server
  * (Vert.x, a certificate of a test authority) that only {@code proxy.upstream_ca} vouches for.
  */
+@Tag("node")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsScenarioTest {
   private static Vertx vertx;

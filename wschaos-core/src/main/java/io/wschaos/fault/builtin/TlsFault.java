@@ -31,11 +31,6 @@ public final class TlsFault implements Fault {
     this.p = p;
   }
 
-  @Override
-  public String name() {
-    return "tls";
-  }
-
   public TlsMode mode() {
     return p.mode();
   }
