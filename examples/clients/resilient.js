@@ -18,6 +18,7 @@
 // WSCHAOS_ACK_DELAY_MS (0: ack at once; a late but correct client acks later).
 const WebSocket = require('ws');
 const http = require('http');
+const https = require('https'); // the token comes over TLS when WSCHAOS_URL is wss://
 
 const base = new URL(process.env.WSCHAOS_URL || 'ws://127.0.0.1:8080/');
 const num = (name, dflt) => (process.env[name] !== undefined && process.env[name] !== '' ? Number(process.env[name]) : dflt);
@@ -95,7 +96,7 @@ const acked = new Set();    // flaw no-reorder
 const log = (s) => console.log(s);
 
 function fetchToken(cb) {
-  const req = http.get({ host: base.hostname, port: base.port, path: '/token?ttl=' + encodeURIComponent(TOKEN_TTL), timeout: 2000 }, (res) => {
+  const req = (base.protocol === 'wss:' ? https : http).get({ host: base.hostname, port: base.port, path: '/token?ttl=' + encodeURIComponent(TOKEN_TTL), timeout: 2000 }, (res) => {
     let body = '';
     res.on('data', (c) => (body += c));
     res.on('end', () => {

@@ -83,6 +83,24 @@ final class ProxyCommand extends WschaosCommand {
       description = "Socket transport: native (epoll on Linux, finer timers; falls back to nio where unavailable) or nio (default: ${DEFAULT-VALUE}).")
   String transport;
 
+  @Option(names = "--tls",
+      description = "Clients connect with wss://: terminate TLS with a certificate from an authority made for this run (its root is written to --ca-out), or with --cert/--key. Enables the tls fault.")
+  boolean tls;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "With --tls: the server certificate chain to present (PEM), instead of one from the run's authority.")
+  Path certFile;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "With --cert: its private key (PEM, PKCS#8 or PKCS#1).")
+  Path keyFile;
+
+  @Option(names = "--ca-out", paramLabel = "FILE",
+      description = "With --tls: where the run's authority's root certificate is written, for clients to trust (NODE_EXTRA_CA_CERTS=FILE); default: a temporary file, printed.")
+  Path caOut;
+
+  @Option(names = "--upstream-ca", paramLabel = "FILE",
+      description = "With a wss:// upstream: also trust certificates that chain to these (PEM), besides the JVM's trust store.")
+  Path upstreamCa;
+
   @Option(names = "--ready-file", paramLabel = "FILE", hidden = true, description = "Write the bound port here once listening (for tests and benchmarks).")
   java.nio.file.Path readyFile;
 
@@ -114,6 +132,7 @@ final class ProxyCommand extends WschaosCommand {
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().contains("event loop") ? "--event-loops: " : e.getMessage().contains("handshake timeout") ? "--handshake-timeout: " : "--upstream: ") + e.getMessage());
     }
+    options = withTls(options, up);
     apiOptions = parseApi();
     if (ui && apiOptions == null) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--ui: the live UI is served by the control API; do not combine it with --api off");
@@ -188,8 +207,14 @@ final class ProxyCommand extends WschaosCommand {
       }
     }
     out.printf(
-        "wschaos proxy: ws://%s:%d -> %s (recording: %s, seed: %d, transport: %s)%n",
-        listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed, vertx.isNativeTransportEnabled() ? "native" : "nio");
+        "wschaos proxy: %s://%s:%d -> %s (recording: %s, seed: %d, transport: %s)%n",
+        options.scheme(), listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed, vertx.isNativeTransportEnabled() ? "native" : "nio");
+    if (options.tls() != null) {
+      if (writtenCa != null) {
+        out.printf("wschaos tls: the run's authority is %s (Node: NODE_EXTRA_CA_CERTS=%s)%n", writtenCa, writtenCa);
+      }
+      out.printf("wschaos tls: Chromium: --ignore-certificate-errors-spki-list=%s%n", options.tls().goodSpki());
+    }
     for (io.wschaos.fault.FaultSpec f : initialFaults) {
       out.printf("wschaos fault: %s (%s) armed%n", f.id(), f.name());
     }
@@ -241,6 +266,60 @@ final class ProxyCommand extends WschaosCommand {
     return ExitCode.OK.code();
   }
 
+  /** Where the run's authority's root was written (--tls without --cert), else null. */
+  private Path writtenCa;
+
+  /** --tls, --cert, --key, --ca-out and --upstream-ca, checked (one-line errors, exit 2) and applied. */
+  private ProxyOptions withTls(ProxyOptions options, URI up) {
+    if (!tls) {
+      for (Object[] f : new Object[][] {{"--cert", certFile}, {"--key", keyFile}, {"--ca-out", caOut}}) {
+        if (f[1] != null) {
+          throw new CommandFailure(ExitCode.BAD_INPUT, f[0] + ": goes with --tls (a wss:// listener)");
+        }
+      }
+    }
+    if ((certFile == null) != (keyFile == null)) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, certFile == null ? "--key: needs --cert (the certificate chain it belongs to)" : "--cert: needs --key (its private key)");
+    }
+    if (certFile != null && caOut != null) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--ca-out: with --cert the clients trust your certificate's own authority; there is no run authority to write");
+    }
+    if (upstreamCa != null) {
+      if (!"wss".equals(up.getScheme())) {
+        throw new CommandFailure(ExitCode.BAD_INPUT, "--upstream-ca: goes with a wss:// upstream, got " + up);
+      }
+      try {
+        options = options.withUpstreamCa(io.wschaos.proxy.tls.UpstreamTrust.readPem(upstreamCa));
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailure(ExitCode.BAD_INPUT, "--upstream-ca: " + e.getMessage());
+      }
+    }
+    if (!tls) {
+      return options;
+    }
+    io.wschaos.proxy.tls.ServerTls serverTls;
+    try {
+      serverTls = certFile != null ? io.wschaos.proxy.tls.ServerTls.fromFiles(certFile, keyFile) : io.wschaos.proxy.tls.ServerTls.generate();
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().startsWith(String.valueOf(keyFile)) ? "--key: " : "--cert: ") + e.getMessage());
+    }
+    if (certFile == null) {
+      try {
+        Path file = caOut;
+        if (file == null) {
+          file = java.nio.file.Files.createTempFile("wschaos-ca-", ".pem");
+          file.toFile().deleteOnExit();
+        } else {
+          OutputPaths.file("--ca-out", file);
+        }
+        writtenCa = serverTls.ca().writeRoot(file);
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        throw new CommandFailure(ExitCode.BAD_INPUT, "--ca-out: " + e.getMessage());
+      }
+    }
+    return options.withTls(serverTls);
+  }
+
   /** Every --fault entry, parsed by the same code as scenario files and the API; bad ones are exit 2. */
   private java.util.List<io.wschaos.fault.FaultSpec> parseFaults() {
     var parser = new io.wschaos.fault.FaultEntryParser(wiring.faults());
@@ -256,6 +335,11 @@ final class ProxyCommand extends WschaosCommand {
         // located as in a scenario file, the argument being the "file": --fault[2]:1:22: YAML syntax error: …
         io.wschaos.spec.Problem located = io.wschaos.scenario.ScenarioLoader.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
         problems.add(located != null ? located.toString() : "--fault[" + (i + 1) + "]: not YAML or JSON: " + io.wschaos.spec.Failures.describe(e));
+      }
+    }
+    for (io.wschaos.fault.FaultSpec f : out) {
+      if (f.fault() instanceof io.wschaos.fault.builtin.TlsFault && !tls) {
+        problems.add("--fault: " + f.id() + ": a tls fault needs a TLS listener: add --tls");
       }
     }
     if (!problems.isEmpty()) {

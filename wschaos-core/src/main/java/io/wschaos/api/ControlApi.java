@@ -68,7 +68,7 @@ public final class ControlApi {
     this.options = options;
     Timeline t = proxy.timeline();
     this.redactor = Redactor.of(t.options().redact());
-    this.faults = new FaultRoutes(proxy.faults(), parser);
+    this.faults = new FaultRoutes(proxy.faults(), parser, proxy.options().tls() != null);
     this.timeline = new TimelineRoutes(vertx, t, options);
   }
 

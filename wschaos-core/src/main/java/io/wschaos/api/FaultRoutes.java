@@ -32,9 +32,13 @@ final class FaultRoutes {
   private final FaultEntryParser parser;
   private int nextId = 1;
 
-  FaultRoutes(FaultEngine engine, FaultEntryParser parser) {
+  private final boolean tlsListener;
+
+  /** @param tlsListener the proxy terminates TLS (--tls): tls faults are allowed */
+  FaultRoutes(FaultEngine engine, FaultEntryParser parser, boolean tlsListener) {
     this.engine = engine;
     this.parser = parser;
+    this.tlsListener = tlsListener;
   }
 
   void list(RoutingContext ctx) {
@@ -57,6 +61,10 @@ final class FaultRoutes {
         specs = parser.parse(entry, ROOT, defaultId);
       } catch (SpecException e) {
         throw new ApiError(400, "invalid fault entry: " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s"), e.problems());
+      }
+      if (!tlsListener && entry.has("tls")) {
+        throw new ApiError(400, "invalid fault entry: 1 problem",
+            List.of(new io.wschaos.spec.Problem(ROOT + ".tls", "a tls fault needs a TLS listener: start the proxy with --tls")));
       }
       entryId = given == null ? defaultId : given.asText();
       if (taken(entryId)) {

@@ -105,7 +105,7 @@ public final class Story {
           switch (cause) {
             case CLOSE -> code == null ? "close without a code" : "close " + code;
             case ABORT -> "abort (" + (event.body() instanceof EventBody.Abort a && a.mode() != null ? a.mode() : "fin") + ")";
-            case REJECTED -> "rejected " + code;
+            case REJECTED -> code != null && code == 0 ? "TLS handshake failed" : "rejected " + code;
             case GONE -> "link ended";
           };
       return what + (by == null ? "" : " by " + by) + (fault == null ? "" : " (fault " + fault + ")");

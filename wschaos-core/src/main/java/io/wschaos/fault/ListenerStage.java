@@ -15,6 +15,14 @@ public interface ListenerStage {
     return false;
   }
 
+  /**
+   * A TCP connection was accepted on a TLS listener, before its handshake: what to present to it
+   * instead of the good certificate, or null for the good one.
+   */
+  default TlsMode onTlsConnection(int client) {
+    return null;
+  }
+
   /** An upgrade request arrived: how to answer it, or null to let it through to the server. */
   default HandshakeAction onHandshake(AttemptView attempt) {
     return null;

@@ -11,6 +11,7 @@ import io.wschaos.fault.ListenerStage;
 import io.wschaos.fault.Scheduler;
 import io.wschaos.fault.ServerControl;
 import io.wschaos.fault.StageOutput;
+import io.wschaos.fault.TlsMode;
 import io.wschaos.fault.Trigger;
 import io.wschaos.fault.Unit;
 import io.wschaos.frame.Direction;
@@ -178,6 +179,25 @@ public final class FaultEngine {
     }
     return null;
   }
+
+  /**
+   * A TCP connection was accepted on a TLS listener (before its handshake): the first active tls
+   * fault's choice for it, or null for the good certificate.
+   */
+  public synchronized TlsChoice onTlsConnection(int client) {
+    for (Armed a : faults.values()) {
+      if (a.listener != null) {
+        TlsMode mode = a.listener.onTlsConnection(client);
+        if (mode != null) {
+          return new TlsChoice(mode, a.spec.id());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** What a tls fault presents to one connection, and the fault's id. */
+  public record TlsChoice(TlsMode mode, String faultId) {}
 
   /** Counts an attempt (before it is answered) and fires {@code on: {attempt: N}} triggers. */
   public synchronized void onAttempt(AttemptView attempt) {

@@ -163,7 +163,11 @@ final class NettyAccess {
       return; // the request came before the connection was handed over
     }
     HeadWatch w = new HeadWatch();
-    ch.pipeline().addFirst(HeadWatch.NAME, w);
+    if (ch.pipeline().get(io.wschaos.proxy.tls.TlsFront.NAME) != null) {
+      ch.pipeline().addAfter(io.wschaos.proxy.tls.TlsFront.NAME, HeadWatch.NAME, w); // it reads plain text
+    } else {
+      ch.pipeline().addFirst(HeadWatch.NAME, w);
+    }
     w.timer = ch.eventLoop().schedule(w::expire, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 

@@ -1,5 +1,6 @@
 package io.wschaos.proxy;
 
+import io.wschaos.proxy.tls.ServerTls;
 import java.net.URI;
 import java.time.Duration;
 
@@ -20,6 +21,9 @@ import java.time.Duration;
  * @param headTimeout how long a client may take to send its request line and headers after it
  *     connects; then the proxy closes the connection (408 if the request line came), so a client
  *     that sends half a request cannot hold a socket forever. A link after its 101 is not timed.
+ * @param tls the client leg's TLS (wss://), or null for plain ws://
+ * @param upstreamCa certificates trusted on a wss:// upstream besides the JVM's trust store (empty: the
+ *     JVM's alone)
  */
 public record ProxyOptions(
     String listenHost,
@@ -31,7 +35,9 @@ public record ProxyOptions(
     long seed,
     int instances,
     int eventLoops,
-    Duration headTimeout) {
+    Duration headTimeout,
+    ServerTls tls,
+    java.util.List<java.security.cert.X509Certificate> upstreamCa) {
 
   public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
   public static final int DEFAULT_WRITE_QUEUE = 1024 * 1024;
@@ -60,6 +66,7 @@ public record ProxyOptions(
     if (instances < 0) {
       throw new IllegalArgumentException("instances cannot be negative, got " + instances);
     }
+    upstreamCa = upstreamCa == null ? java.util.List.of() : java.util.List.copyOf(upstreamCa);
     if (instances > 1 && listenPort != 0) {
       throw new IllegalArgumentException("several instances listen on free ports only (listen port 0), got " + listenPort);
     }
@@ -68,40 +75,55 @@ public record ProxyOptions(
   public static ProxyOptions of(URI upstream) {
     return new ProxyOptions(
         "127.0.0.1", 0, upstream, DEFAULT_MAX_FRAME, DEFAULT_WRITE_QUEUE, Duration.ofSeconds(60), 0, 0,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), DEFAULT_HEAD_TIMEOUT);
+        Math.max(1, Runtime.getRuntime().availableProcessors()), DEFAULT_HEAD_TIMEOUT, null, null);
   }
 
   public ProxyOptions withListen(String host, int port) {
-    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
+    return new ProxyOptions(host, port, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout, tls, upstreamCa);
   }
 
   public ProxyOptions withMaxFrameBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, bytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout, tls, upstreamCa);
   }
 
   public ProxyOptions withUpstreamTimeout(Duration timeout) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances, eventLoops, headTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, timeout, seed, instances, eventLoops, headTimeout, tls, upstreamCa);
   }
 
   public ProxyOptions withSeed(long seed) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout, tls, upstreamCa);
   }
 
   public ProxyOptions withWriteQueueBytes(int bytes) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances, eventLoops, headTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, bytes, upstreamTimeout, seed, instances, eventLoops, headTimeout, tls, upstreamCa);
   }
 
   public ProxyOptions withHeadTimeout(Duration timeout) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, timeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, timeout, tls, upstreamCa);
   }
 
   public ProxyOptions withEventLoops(int n) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, n, headTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, n, headTimeout, tls, upstreamCa);
   }
 
   /** {@code n} client-facing ports, one per logical client 1..n (see {@code instances}). */
   public ProxyOptions withInstances(int n) {
-    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n, eventLoops, headTimeout);
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, n, eventLoops, headTimeout, tls, upstreamCa);
+  }
+
+  /** The client leg terminates TLS with {@code tls} (the proxy's URL becomes wss://). */
+  public ProxyOptions withTls(ServerTls tls) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout, tls, upstreamCa);
+  }
+
+  /** A wss:// upstream is also trusted when it chains to one of {@code certificates}. */
+  public ProxyOptions withUpstreamCa(java.util.List<java.security.cert.X509Certificate> certificates) {
+    return new ProxyOptions(listenHost, listenPort, upstream, maxFrameBytes, writeQueueBytes, upstreamTimeout, seed, instances, eventLoops, headTimeout, tls, certificates);
+  }
+
+  /** ws or wss: the scheme of the proxy's own URL. */
+  public String scheme() {
+    return tls == null ? "ws" : "wss";
   }
 
   /** How many listeners the proxy opens: at least one. */

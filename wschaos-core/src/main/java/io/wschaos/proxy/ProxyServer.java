@@ -16,6 +16,8 @@ import io.netty.util.AttributeKey;
 import io.wschaos.frame.CloseStatus;
 import io.wschaos.frame.Leg;
 import io.wschaos.pipeline.FaultEngine;
+import io.wschaos.proxy.tls.TlsFront;
+import io.wschaos.proxy.tls.UpstreamTrust;
 import io.wschaos.timeline.EventBody;
 import io.wschaos.timeline.Timeline;
 import java.util.ArrayList;
@@ -65,19 +67,22 @@ public final class ProxyServer {
     this.timeline = timeline;
     this.servers = new HttpServer[options.listeners()][];
     this.ports = new int[options.listeners()];
-    this.wsClient =
-        vertx.createWebSocketClient(
+    WebSocketClientOptions wsOptions =
             new WebSocketClientOptions()
                 .setMaxConnections(Integer.MAX_VALUE) // -1 is accepted by the setter but makes every connect wait forever (5.0.7)
                 .setMaxFrameSize(options.maxFrameBytes())
                 .setMaxMessageSize(Integer.MAX_VALUE)
                 .setTryUsePerMessageCompression(false)
                 .setTryUsePerFrameCompression(false)
-                .setVerifyHost(true));
-    this.httpClient =
-        vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true).setVerifyHost(true),
-            new PoolOptions().setHttp1MaxSize(64));
+                .setVerifyHost(true);
+    HttpClientOptions httpOptions = new HttpClientOptions().setKeepAlive(true).setVerifyHost(true);
+    if (!options.upstreamCa().isEmpty()) {
+      io.vertx.core.net.TrustOptions trust = io.vertx.core.net.TrustOptions.wrap(UpstreamTrust.jvmPlus(options.upstreamCa()));
+      wsOptions.setTrustOptions(trust);
+      httpOptions.setTrustOptions(trust);
+    }
+    this.wsClient = vertx.createWebSocketClient(wsOptions);
+    this.httpClient = vertx.createHttpClient(httpOptions, new PoolOptions().setHttp1MaxSize(64));
     this.handshakes = new HandshakeRelay(this, wsClient);
     this.httpRelay = new HttpRelay(this, httpClient);
     this.engine = new FaultEngine(new LoopScheduler(NettyAccess.eventLoop(vertx), timeline), timeline, options.seed(), this::refuse);
@@ -187,6 +192,11 @@ public final class ProxyServer {
    * path, as is one that leaves first.
    */
   private void onAccept(io.vertx.core.http.HttpConnection conn, int client) {
+    if (options.tls() != null) {
+      FaultEngine.TlsChoice choice = engine.onTlsConnection(client);
+      var ch = NettyAccess.of(conn).channel();
+      TlsFront.install(ch, options.tls(), choice == null ? null : choice.mode(), reason -> tlsFailed(conn, client, choice, reason));
+    }
     String fault = engine.onAccept();
     if (fault == null) {
       NettyAccess.watchHead(conn, options.headTimeout().toMillis());
@@ -198,6 +208,24 @@ public final class ProxyServer {
       pending.timer = ch.eventLoop().schedule(() -> pending.reset(null), RESET_HEAD_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
       conn.closeHandler(v -> pending.reset(null)); // the client left first: still an attempt
     }
+  }
+
+  /** Set on a connection whose TLS handshake failed: it is on the timeline already. */
+  private static final AttributeKey<Boolean> TLS_FAILED = AttributeKey.valueOf("wschaos.tlsFailed");
+
+  /**
+   * A TLS handshake failed after the client's hello: an attempt without a request (it never sent
+   * one), rejected by the proxy, with the fault that caused it (or what went wrong) as the reason.
+   */
+  private void tlsFailed(io.vertx.core.http.HttpConnection conn, int client, FaultEngine.TlsChoice choice, String reason) {
+    NettyAccess.of(conn).channel().attr(TLS_FAILED).set(Boolean.TRUE);
+    EventBody.Attempt attempt = new EventBody.Attempt(String.valueOf(conn.remoteAddress()), null, null, Map.of(), java.util.List.of(), null);
+    int link = recordAttempt(client, attempt);
+    engine.onAttempt(new io.wschaos.fault.AttemptView(link, client, link, null, null, Map.of()));
+    if (choice != null) {
+      timeline.record(link, client, new EventBody.Fault(choice.faultId(), "tls", "rejected", null, null, "attempt " + link + ": " + reason));
+    }
+    timeline.record(link, client, new EventBody.Rejected(0, "proxy", choice != null ? "fault " + choice.faultId() : "tls: " + reason));
   }
 
   /** How long a connection server_down resets may take to send its request head. */
@@ -219,7 +247,7 @@ public final class ProxyServer {
 
     /** Records the attempt ({@code request}'s path and headers, or none) and resets the TCP connection. */
     void reset(HttpServerRequest request) {
-      if (done) {
+      if (done || NettyAccess.of(conn).channel().hasAttr(TLS_FAILED)) {
         return;
       }
       done = true;

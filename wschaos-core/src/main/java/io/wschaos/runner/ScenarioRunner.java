@@ -12,6 +12,7 @@ import io.wschaos.journal.VerdictEntry;
 import io.wschaos.pipeline.FaultEngine;
 import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
+import io.wschaos.proxy.tls.ServerTls;
 import io.wschaos.scenario.ClientSpec;
 import io.wschaos.scenario.ExpectationSpec;
 import io.wschaos.expect.Messages;
@@ -26,6 +27,7 @@ import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Phase;
 import io.wschaos.timeline.Timeline;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,6 +190,10 @@ public final class ScenarioRunner {
       cancelled = true;
     }
 
+    /** The client leg's TLS and the file of its authority's root, when proxy.tls is on. */
+    private ServerTls tls;
+    private Path caFile;
+
     RunJournal execute() {
       Instant started = Instant.now();
       try {
@@ -258,8 +264,26 @@ public final class ScenarioRunner {
         if (scenario.proxy() != null && scenario.proxy().upstreamTimeout() != null) {
           o = o.withUpstreamTimeout(scenario.proxy().upstreamTimeout());
         }
+        if (scenario.proxy() != null && scenario.proxy().upstreamCa() != null) {
+          Path ca = Path.of(scenario.proxy().upstreamCa());
+          if (!ca.isAbsolute() && scenario.file() != null && scenario.file().getParent() != null) {
+            ca = scenario.file().getParent().resolve(ca);
+          }
+          o = o.withUpstreamCa(io.wschaos.proxy.tls.UpstreamTrust.readPem(ca));
+        }
+        if (scenario.proxy() != null && scenario.proxy().tls()) {
+          tls = ServerTls.generate();
+          try {
+            caFile = Files.createTempFile("wschaos-ca-", ".pem");
+          } catch (java.io.IOException e) {
+            throw new EnvironmentException("cannot write the run's CA certificate: " + e.getMessage(), e);
+          }
+          caFile.toFile().deleteOnExit();
+          tls.ca().writeRoot(caFile);
+          o = o.withTls(tls);
+        }
       } catch (IllegalArgumentException e) {
-        throw new EnvironmentException("server: " + e.getMessage(), e);
+        throw new EnvironmentException((e.getMessage().contains("PEM") || e.getMessage().contains("readable") ? "proxy.upstream_ca: " : "server: ") + e.getMessage(), e);
       }
       try {
         return ProxyServer.start(vertx, o, timeline).await(10, TimeUnit.SECONDS);
@@ -304,6 +328,13 @@ public final class ScenarioRunner {
           env.putAll(client.env());
         }
         env.put("WSCHAOS_URL", url(i));
+        if (tls != null) {
+          // Node's process clients trust the run's authority; Chromium trusts the good certificate by
+          // its key (only: fault certificates have keys of their own, so their errors stay visible).
+          env.put("NODE_EXTRA_CA_CERTS", caFile.toString());
+          env.put("WSCHAOS_CA_FILE", caFile.toString());
+          env.put("WSCHAOS_CA_SPKI", tls.goodSpki());
+        }
         env.put("WSCHAOS_INSTANCE", Integer.toString(i));
         env.put("WSCHAOS_SCENARIO", scenario.name());
         env.put("WSCHAOS_SEED", Long.toString(scenario.seed()));
@@ -318,7 +349,7 @@ public final class ScenarioRunner {
     }
 
     private String url(int instance) {
-      return "ws://" + Ports.HOST + ":" + proxy.port(instance) + "/";
+      return proxy.options().scheme() + "://" + Ports.HOST + ":" + proxy.port(instance) + "/";
     }
 
     // ---- running ----
@@ -513,6 +544,13 @@ public final class ScenarioRunner {
       }
       if (upstream != null) {
         upstream.stop();
+      }
+      if (caFile != null) {
+        try {
+          Files.deleteIfExists(caFile);
+        } catch (java.io.IOException e) {
+          // deleted on exit
+        }
       }
     }
 

@@ -130,6 +130,7 @@ final class ScenarioBuilder {
         windowsEndBeforeDuration(faultEntries, duration);
       }
       countingOverRefuse(top.get("expect"), faultEntries);
+      tlsFaultsNeedTls(faultEntries, proxy);
       herdHasInstances(top.get("expect"), client);
       if (duration != null) {
         expectationWindowsEndBeforeDuration(top.get("expect"), faultEntries, duration);
@@ -408,7 +409,21 @@ final class ScenarioBuilder {
     onlyKeys(o, "proxy", ScenarioKeys.PROXY.keySet());
     return new ProxySpec(
         o.has("idle_timeout") ? positiveDuration(o.get("idle_timeout"), "proxy.idle_timeout") : null,
-        o.has("upstream_timeout") ? positiveDuration(o.get("upstream_timeout"), "proxy.upstream_timeout") : null);
+        o.has("upstream_timeout") ? positiveDuration(o.get("upstream_timeout"), "proxy.upstream_timeout") : null,
+        o.has("tls") && Boolean.TRUE.equals(bool(o.get("tls"), "proxy.tls")),
+        o.has("upstream_ca") ? text(o.get("upstream_ca"), "proxy.upstream_ca", "a PEM file of certificates, relative to the scenario file") : null);
+  }
+
+  /** A tls fault needs the client leg to be TLS: {@code proxy: {tls: true}}. */
+  private void tlsFaultsNeedTls(List<FaultEntry> entries, ProxySpec proxy) {
+    if (proxy != null && proxy.tls()) {
+      return;
+    }
+    for (FaultEntry e : entries) {
+      if (e.raw() != null && e.raw().has("tls")) {
+        issues.add(Problem.atKey(e.path() + ".tls", "a tls fault needs a TLS listener: add proxy: {tls: true} to the scenario (the client then connects to wss://)"));
+      }
+    }
   }
 
   /**

@@ -19,7 +19,7 @@ final class ScenarioKeys {
       "seed", "Every random choice derives from it (default: derived from the name).",
       "server", "The real upstream: one of builtin, url or command.",
       "client", "The real client under test: command or external (absent: wschaos run --client gives it).",
-      "proxy", "Proxy settings: idle_timeout.",
+      "proxy", "Proxy settings: idle_timeout, upstream_timeout, tls, upstream_ca.",
       "duration", "The hard stop, e.g. 20s; the run ends earlier once every verdict is final. Required.",
       "tolerance", "Leniency of every duration comparison: a duration, or {absolute, relative} (default 100ms + 5 %).",
       "messages", "What sequence numbers, acks, heartbeats and client ids look like in this application.",
@@ -59,7 +59,9 @@ final class ScenarioKeys {
 
   static final Map<String, String> PROXY = ordered(
       "idle_timeout", "Cut links idle that long, like a reverse proxy's read timeout (an idle_timeout fault); off when absent.",
-      "upstream_timeout", "How long the server may take to answer a handshake before the client gets 504 (default 60s).");
+      "upstream_timeout", "How long the server may take to answer a handshake before the client gets 504 (default 60s).",
+      "tls", "true: the client connects to wss://; the proxy's certificate comes from an authority made for the run (NODE_EXTRA_CA_CERTS, WSCHAOS_CA_SPKI tell the client to trust it).",
+      "upstream_ca", "A PEM file (relative to the scenario file) of certificates a wss:// server may chain to, besides the JVM's trust store.");
 
   static final Map<String, String> TOLERANCE = ordered(
       "absolute", "A duration added to every bound (default 100ms).",

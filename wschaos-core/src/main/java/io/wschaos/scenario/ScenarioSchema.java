@@ -85,7 +85,8 @@ public final class ScenarioSchema {
           "instances", F.objectNode().put("type", "integer").put("minimum", 1).put("maximum", ScenarioKeys.MAX_INSTANCES),
           "wait", ref("duration"),
           "env", env()));
-      case "proxy" -> object(ScenarioKeys.PROXY, Map.of("idle_timeout", ref("duration"), "upstream_timeout", ref("duration")));
+      case "proxy" -> object(ScenarioKeys.PROXY, Map.of("idle_timeout", ref("duration"), "upstream_timeout", ref("duration"), "tls", F.objectNode().put("type", "boolean"),
+          "upstream_ca", F.objectNode().put("type", "string")));
       case "duration" -> ref("duration");
       case "tolerance" -> anyOf(ref("duration"), object(ScenarioKeys.TOLERANCE, Map.of(
           "absolute", ref("duration"),

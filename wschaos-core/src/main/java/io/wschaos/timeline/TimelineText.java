@@ -23,9 +23,9 @@ public final class TimelineText {
 
   private static String describe(EventBody body) {
     if (body instanceof EventBody.Attempt a) {
-      return a.path() + (a.query() == null ? "" : "?" + a.query());
+      return (a.path() == null ? "(no request) from " + a.remote() : a.path()) + (a.query() == null ? "" : "?" + a.query());
     } else if (body instanceof EventBody.Rejected r) {
-      return r.status() + " by " + r.by() + (r.reason() == null ? "" : " (" + r.reason() + ")");
+      return (r.status() == 0 ? "TLS handshake failed" : Integer.toString(r.status())) + " by " + r.by() + (r.reason() == null ? "" : " (" + r.reason() + ")");
     } else if (body instanceof EventBody.Open o) {
       return o.subprotocol() == null ? "" : "subprotocol " + o.subprotocol();
     } else if (body instanceof EventBody.Message m) {

@@ -99,6 +99,17 @@ class ApiHttpTest {
   }
 
   @Test
+  void aTlsFaultOnAProxyWithoutTlsIsA400NamingTheField() throws Exception {
+    try (ApiRig rig = new ApiRig()) {
+      var r = rig.post("/api/faults", "{\"tls\": {\"mode\": \"expired\"}}");
+      assertEquals(400, r.statusCode(), r.body());
+      assertEquals("fault.tls", ApiRig.json(r).get("problems").get(0).get("path").asText(), r.body());
+      assertEquals("a tls fault needs a TLS listener: start the proxy with --tls", ApiRig.json(r).get("problems").get(0).get("message").asText());
+      assertEquals(0, ApiRig.json(rig.get("/api/faults")).get("faults").size(), "nothing was added");
+    }
+  }
+
+  @Test
   void withATokenTheUiLinksOneTimeCodeBuysAnHttpOnlyStrictCookieAndNothingMore() {
     try (ApiRig rig = new ApiRig(ApiOptions.defaults().withToken("s3cret"))) {
       rig.api.enableUi(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());

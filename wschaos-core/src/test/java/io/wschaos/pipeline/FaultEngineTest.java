@@ -247,4 +247,26 @@ class FaultEngineTest {
     clock.advanceMillis(1000);
     assertEquals(List.of("PT1S KILL", "PT0S TERM"), restarts, "one restart each time a restart_server fires");
   }
+
+  @Test
+  void aTlsFaultChoosesConnectionsWhileItLastsAndOnlyTheNextCountOfThem() throws Exception {
+    assertEquals(null, engine.onTlsConnection(1), "no fault: the good certificate");
+    add("{id: win, at: 1s, for: 2s, tls: {mode: expired}}");
+    assertEquals(null, engine.onTlsConnection(1), "before its window");
+    clock.advanceMillis(1000);
+    assertEquals(new FaultEngine.TlsChoice(io.wschaos.fault.TlsMode.EXPIRED, "win"), engine.onTlsConnection(1));
+    assertEquals(new FaultEngine.TlsChoice(io.wschaos.fault.TlsMode.EXPIRED, "win"), engine.onTlsConnection(2), "any client, every connection");
+    clock.advanceMillis(2000);
+    assertEquals(null, engine.onTlsConnection(1), "after its window");
+
+    add("{id: two, tls: {mode: alert, count: 2}}");
+    assertEquals("two", engine.onTlsConnection(1).faultId());
+    assertEquals("two", engine.onTlsConnection(1).faultId());
+    assertEquals(null, engine.onTlsConnection(1), "count: 2 chose two connections");
+    for (String id : List.of("win", "two")) {
+      assertEquals(2, timeline.events().stream()
+          .filter(e -> e.body() instanceof io.wschaos.timeline.EventBody.Fault f && f.action().equals("presented") && f.fault().equals(id)).count(),
+          id + ": each chosen connection has a presented event");
+    }
+  }
 }

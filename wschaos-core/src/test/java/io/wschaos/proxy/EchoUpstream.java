@@ -40,6 +40,11 @@ final class EchoUpstream {
   }
 
   static Future<EchoUpstream> start(Vertx vertx) {
+    return start(vertx, null);
+  }
+
+  /** A wss:// echo server presenting {@code tls}'s certificate (null: plain ws://). */
+  static Future<EchoUpstream> start(Vertx vertx, io.vertx.core.net.KeyCertOptions tls) {
     HttpServerOptions opts =
         new HttpServerOptions()
             .setHost("127.0.0.1")
@@ -48,6 +53,9 @@ final class EchoUpstream {
             .setMaxWebSocketMessageSize(64 * 1024 * 1024)
             .addWebSocketSubProtocol("chat.v2")
             .addWebSocketSubProtocol("chat.v1");
+    if (tls != null) {
+      opts.setSsl(true).setKeyCertOptions(tls);
+    }
     HttpServer s = vertx.createHttpServer(opts);
     EchoUpstream up = new EchoUpstream(s);
     s.requestHandler(

@@ -72,6 +72,11 @@ public final class NodeProcess implements AutoCloseable {
    * @param script a path relative to the project root, e.g. {@code wschaos-core/src/test/node/ws-server.js}
    */
   public static NodeProcess start(String script, List<String> args) {
+    return start(script, java.util.Map.of(), args);
+  }
+
+  /** As {@link #start(String, List)}, with {@code env} added to the process's environment. */
+  public static NodeProcess start(String script, java.util.Map<String, String> env, List<String> args) {
     Path root = projectRoot();
     if (!Files.isRegularFile(root.resolve(script))) {
       throw new IllegalArgumentException("no Node script " + root.resolve(script));
@@ -83,7 +88,9 @@ public final class NodeProcess implements AutoCloseable {
     cmd.addAll(args);
     String shown = "node " + String.join(" ", cmd.subList(1, cmd.size()));
     try {
-      Process p = new ProcessBuilder(cmd).directory(root.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
       NodeProcess np = new NodeProcess(shown, p);
       LIVE.add(np);
       return np;
@@ -94,6 +101,16 @@ public final class NodeProcess implements AutoCloseable {
 
   public static NodeProcess start(String script, String... args) {
     return start(script, List.of(args));
+  }
+
+  /** Writes {@code line} and a newline to the process's stdin. */
+  public void send(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write to " + command, e);
+    }
   }
 
   /** The first stdout JSON object, from the start of the output, that matches; waits for it. */

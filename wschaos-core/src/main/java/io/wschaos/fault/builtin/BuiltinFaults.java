@@ -31,6 +31,7 @@ public final class BuiltinFaults {
     c.register("reject_handshake", RejectHandshakeFault.Params.class, RejectHandshakeFault::new, "a failed handshake (401, 403, 429, 503…)");
     c.register("slow_handshake", SlowHandshakeFault.Params.class, SlowHandshakeFault::new, "a handshake answered late");
     c.register("server_down", ServerDownFault.Params.class, ServerDownFault::new, "a deploy or crash window: connections reset, refused or answered 503");
+    c.register("tls", TlsFault.Params.class, TlsFault::new, "a TLS failure on wss://: a bad certificate, a stalled handshake or an alert");
     c.register("restart_server", RestartServerFault.Params.class, RestartServerFault::new, "the real server process is stopped and started again");
 
     return c;
