@@ -1046,8 +1046,11 @@ public final class Story {
 
   /** "exited with code 1 at 0.3 s", "was killed at 0.3 s". */
   public static String describeExit(Event exited) {
-    Integer code = ((EventBody.ClientProcess) exited.body()).code();
-    return (code == null ? "was killed by a signal" : "exited with code " + code) + " at " + Say.s(exited.t());
+    EventBody.ClientProcess c = (EventBody.ClientProcess) exited.body();
+    if (c.code() == null && c.line() != null) {
+      return c.line() + " at " + Say.s(exited.t()); // a browser page: "crashed (the page's renderer died)"
+    }
+    return (c.code() == null ? "was killed by a signal" : "exited with code " + c.code()) + " at " + Say.s(exited.t());
   }
 
   /**
