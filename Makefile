@@ -6,7 +6,8 @@ JAR := target/wschaos.jar
 
 build: $(JAR)
 
-$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+# One reactor build makes both fat jars: target/wschaos.jar (wschaos-cli) and target/wschaos-bench.jar.
+$(JAR): pom.xml $(wildcard */pom.xml) $(shell find wschaos-*/src/main -type f 2>/dev/null)
 	$(MVN) clean package -DskipTests
 
 node_modules: package.json package-lock.json
@@ -19,9 +20,10 @@ node: node_modules
 run: build node_modules
 	bash examples/run-suite.sh
 
-# Not quiet: Surefire's closing "Tests run: N, Failures: N…" line is what CI reads.
+# Not quiet: Surefire's "Tests run: N, Failures: N…" lines are what CI reads; one per module, then
+# bin/test-summary's total over all modules as the last line.
 test: node_modules
-	mvn -B clean verify
+	mvn -B clean verify; rc=$$?; bin/test-summary; exit $$rc
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build
