@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each device fault seen from inside a real page: one scenario runs src/test/resources/browser/probe.html
+ * Each device fault seen from inside a real page: one scenario runs wschaos-core/src/test/resources/browser/probe.html
  * in headless Chromium through the runner, with hidden, freeze, offline, throttle_network and sleep one
  * after the other; the page logs what it sees (events, navigator.onLine, timer gaps, how its sockets open
  * or fail) and the test reads those console lines off the timeline, between the fault's
@@ -38,7 +38,7 @@ class BrowserDeviceFaultsTest {
   static final String SCENARIO = """
       name: device-faults-probe
       server: {builtin: feed, options: {rate: 5}}
-      client: {browser: {page: src/test/resources/browser/probe.html}}
+      client: {browser: {page: wschaos-core/src/test/resources/browser/probe.html}}
       duration: 14s
       faults:
         - {id: tab, at: 1500ms, for: 1s, hidden: {}}
