@@ -1027,7 +1027,8 @@ public final class Story {
           if (idle == null && "links: 0".equals(f.detail())) {
             idle = e;
           }
-        } else if (!f.action().equals("stopped") && !f.action().equals("skipped")) {
+        } else if (!f.action().equals("stopped") && !f.action().equals("skipped") && !f.action().equals("failed")) {
+          // (failed: a device fault the browser refused did nothing)
           return Optional.empty();
         }
       } else if (b instanceof EventBody.Close c && id.equals(c.fault())

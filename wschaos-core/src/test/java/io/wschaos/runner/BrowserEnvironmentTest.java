@@ -10,6 +10,7 @@ import io.wschaos.fault.builtin.BuiltinFaults;
 import io.wschaos.journal.RunJournal;
 import io.wschaos.journal.VerdictEntry;
 import io.wschaos.scenario.ScenarioLoader;
+import io.wschaos.testsupport.Browser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,13 @@ class BrowserEnvironmentTest {
   @TempDir Path dir;
 
   RunJournal run(String client) throws IOException {
+    return run(client, "5s");
+  }
+
+  RunJournal run(String client, String duration) throws IOException {
     Path file = dir.resolve("s.yaml");
-    Files.writeString(file, "name: env\nserver: {builtin: feed}\nclient: " + client + "\nduration: 5s\n"
-        + "faults:\n  - {at: 1s, for: 1s, offline: {}}\nexpect:\n  - reconnect: {after: any, within: 3s}\n");
+    Files.writeString(file, "name: env\nserver: {builtin: feed}\nclient: " + client + "\nduration: " + duration + "\n"
+        + "faults:\n  - {at: 500ms, for: 1s, offline: {}}\nexpect:\n  - reconnect: {after: any, within: 3s}\n");
     ScenarioLoader.Loaded loaded = new ScenarioLoader(BuiltinFaults.catalog(), BuiltinExpectations.catalog()).load(List.of(file));
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
     try (SuiteRunner runner = new SuiteRunner(1, ScenarioRunner.Options.defaults())) {
@@ -60,6 +65,19 @@ class BrowserEnvironmentTest {
     assertNotNull(j.environmentError());
     assertTrue(j.environmentError().startsWith("client.browser.page: examples/browser/nope.html does not exist ("), j.environmentError());
     nothingPassed(j);
+  }
+
+  /** Verdict integrity: a page that never connects tested nothing; judged as a process client that never connects is. */
+  @Test
+  void aPageThatNeverConnectsIsAnEnvironmentErrorAndNothingPasses() throws IOException {
+    Browser.require();
+    RunJournal j = run("{browser: {page: wschaos-core/src/test/resources/browser/silent.html}}", "2s");
+    assertNotNull(j.environmentError());
+    assertTrue(j.environmentError().startsWith("the client (browser page wschaos-core/src/test/resources/browser/silent.html) ran for the whole 2 s but never made a connection attempt to ws://127.0.0.1:"),
+        j.environmentError());
+    nothingPassed(j);
+    assertTrue(j.timeline().stream().anyMatch(e -> e.body() instanceof io.wschaos.timeline.EventBody.ClientProcess c && "silent page: no WebSocket here".equals(c.line())),
+        "its console line is on the timeline");
   }
 
   @Test
