@@ -54,7 +54,10 @@ import java.util.function.Consumer;
  *   <li>the clients: instance i runs {@code client.command} with {@code WSCHAOS_URL} (its own port),
  *       {@code WSCHAOS_INSTANCE=i}, {@code WSCHAOS_SCENARIO}, {@code WSCHAOS_SEED} and
  *       {@code client.env}; an external client is told its URL through {@link Options#notices()}
- *       and awaited {@code client.wait} (60 s) for a first attempt;
+ *       and awaited {@code client.wait} (60 s) for a first attempt; a browser client ({@link
+ *       BrowserClient}) has headless Chromium launched before t = 0 (so its start-up does not eat
+ *       into the duration) and its pages opened at t = 0, and is the fault engine's {@code
+ *       DeviceControl} for device faults;
  *   <li>every {@link Options#tick()} each expectation is judged from the timeline (less often when
  *       judging takes more than a fifth of the time: a storm's tens of thousands of events); a verdict that
  *       became final is recorded as a {@code verdict} event at once; the run ends early when every

@@ -18,7 +18,7 @@ final class ScenarioKeys {
       "tags", "Labels to group and select scenarios.",
       "seed", "Every random choice derives from it (default: derived from the name).",
       "server", "The real upstream: one of builtin, url or command.",
-      "client", "The real client under test: command or external (absent: wschaos run --client gives it).",
+      "client", "The real client under test: command, browser or external (absent: wschaos run --client gives it).",
       "proxy", "Proxy settings: idle_timeout.",
       "duration", "The hard stop, e.g. 20s; the run ends earlier once every verdict is final. Required.",
       "tolerance", "Leniency of every duration comparison: a duration, or {absolute, relative} (default 100ms + 5 %).",
