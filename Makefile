@@ -1,4 +1,5 @@
 # The two set-up commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
 MVN ?= mvn -q -B
 JAR := target/wschaos.jar
 
@@ -23,7 +24,7 @@ run: build node_modules
 # Not quiet: Surefire's "Tests run: N, Failures: N…" lines are what CI reads; one per module, then
 # bin/test-summary's total over all modules as the last line.
 test: node_modules
-	mvn -B clean verify; rc=$$?; bin/test-summary; exit $$rc
+	@log=$$(mktemp); set -o pipefail; mvn -B clean verify 2>&1 | tee "$$log"; rc=$$?; bin/test-summary "$$log"; rm -f "$$log"; exit $$rc
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build

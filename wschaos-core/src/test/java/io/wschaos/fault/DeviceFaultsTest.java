@@ -46,11 +46,12 @@ class DeviceFaultsTest {
   @ValueSource(strings = {"offline: {}", "freeze: {}", "hidden: {}", "sleep: {}", "throttle_network: {}"})
   void everyDeviceFaultSaysSoAndNeedsABrowser(String yaml) {
     Fault f = YamlFaults.fault(yaml);
+    String name = yaml.substring(0, yaml.indexOf(':'));
     assertTrue(f.device(), yaml);
-    StageHarness h = new StageHarness(f.name());
+    StageHarness h = new StageHarness(name);
     assertNull(f.listener(h), "without a browser there is nothing to act on");
     assertEquals(List.of(new StageHarness.Recorded("skipped", null, 0,
-        "no browser client: " + f.name() + " acts on a page in headless Chromium (client: {browser: …})")), h.recorded);
+        "no browser client: " + name + " acts on a page in headless Chromium (client: {browser: …})")), h.recorded);
   }
 
   @Test
@@ -103,7 +104,7 @@ class DeviceFaultsTest {
     for (String yaml : List.of("offline: {client: 2}", "sleep: {client: 2}")) {
       Fault f = YamlFaults.fault(yaml);
       assertEquals(java.util.EnumSet.allOf(Direction.class), f.directions());
-      StageHarness h = new StageHarness(f.name());
+      StageHarness h = new StageHarness(yaml.substring(0, yaml.indexOf(':')));
       List<Unit> passed = new ArrayList<>();
       Unit u = Unit.of(Direction.TO_CLIENT, BytesFrame.text("{\"type\":\"data\"}"), 1, 0);
       f.stage(Direction.TO_CLIENT, new WithDevice(h, new Pages(2), 1)).onUnit(u, passed::add);

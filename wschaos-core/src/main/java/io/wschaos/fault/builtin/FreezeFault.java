@@ -28,11 +28,6 @@ public final class FreezeFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "freeze";
-  }
-
-  @Override
   public boolean device() {
     return true;
   }

@@ -27,11 +27,6 @@ public final class HiddenFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "hidden";
-  }
-
-  @Override
   public boolean device() {
     return true;
   }

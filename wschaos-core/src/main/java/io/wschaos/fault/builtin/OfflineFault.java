@@ -41,11 +41,6 @@ public final class OfflineFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "offline";
-  }
-
-  @Override
   public boolean device() {
     return true;
   }

@@ -39,11 +39,6 @@ public final class SleepFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "sleep";
-  }
-
-  @Override
   public boolean device() {
     return true;
   }

@@ -59,11 +59,6 @@ public final class ThrottleNetworkFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "throttle_network";
-  }
-
-  @Override
   public boolean device() {
     return true;
   }
