@@ -176,7 +176,6 @@ async function main() {
     page.on("crash", () => out({ event: "crash", instance: i }));
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
-    await cdp.send("Debugger.enable");
     pages.set(i, { page, cdp, offline: new Set(), throttled: new Map(), hidden: new Set(), frozen: new Set() });
     const url = pageUrl(base, inst);
     try {
@@ -231,6 +230,8 @@ async function apply(p, c) {
         if (first) {
           if (p.hidden.size === 0) await visibility(p, true);
           await p.page.evaluate(() => document.dispatchEvent(new Event("freeze")));
+          // the debugger only while frozen: a page's own `debugger;` statements stay harmless otherwise
+          await p.cdp.send("Debugger.enable");
           await p.cdp.send("Debugger.pause");
         }
         return "page hidden and frozen: visibilitychange (hidden), freeze; no script runs";
@@ -238,6 +239,7 @@ async function apply(p, c) {
       p.frozen.delete(id);
       if (p.frozen.size === 0) {
         await p.cdp.send("Debugger.resume").catch(() => {});
+        await p.cdp.send("Debugger.disable").catch(() => {});
         await p.page.evaluate((stillHidden) => {
           document.dispatchEvent(new Event("resume"));
           if (!stillHidden && window.__wschaosVisibility) window.__wschaosVisibility(false);
