@@ -2,8 +2,11 @@
 # `make run`: the example suite (scenarios/) against both example clients.
 # resilient.js must pass every expectation; naive.js must fail exactly the expectations listed in
 # examples/expected-naive-failures.txt (the table of docs/example-suite.md) and pass the rest.
-# Reports (JUnit XML and JSONL timelines) go to target/example-reports/{resilient,naive}/.
-# Exit 0 only when both outcomes are as documented.
+# The browser suite (scenarios/browser/) runs the same way against the example pages
+# (examples/browser/{resilient,naive}.html, table examples/browser/expected-naive-failures.txt) when
+# headless Chromium (/usr/bin/chromium) and playwright-core are there; otherwise it says it skips them.
+# Reports (JUnit XML and JSONL timelines) go to target/example-reports/{resilient,naive,browser-*}/.
+# Exit 0 only when every outcome is as documented.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,8 +14,18 @@ out=target/example-reports
 expected=examples/expected-naive-failures.txt
 mkdir -p "$out/resilient" "$out/naive"
 
+# every topic folder of scenarios/ but browser/ (the process clients' suite)
+process_suites=$(for d in scenarios/*/; do [ "$d" = scenarios/browser/ ] || printf '%s ' "$d"; done)
+
 run() { # name, client command
-  bin/wschaos run --parallel 2 --client "$2" --junit "$out/$1/junit.xml" --report "$out/$1" scenarios/ | tee "$out/$1/console.txt"
+  # shellcheck disable=SC2086
+  bin/wschaos run --parallel 2 --client "$2" --junit "$out/$1/junit.xml" --report "$out/$1" $process_suites | tee "$out/$1/console.txt"
+  return "${PIPESTATUS[0]}"
+}
+
+run_page() { # name, page
+  mkdir -p "$out/$1"
+  bin/wschaos run --parallel 2 --page "$2" --junit "$out/$1/junit.xml" --report "$out/$1" scenarios/browser/ | tee "$out/$1/console.txt"
   return "${PIPESTATUS[0]}"
 }
 
@@ -32,7 +45,35 @@ run naive "node examples/clients/naive.js"
 rc_naive=$?
 echo
 
+browser_skip=""
+if [ ! -x "${WSCHAOS_CHROMIUM:-/usr/bin/chromium}" ]; then
+  browser_skip="${WSCHAOS_CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"
+elif [ ! -f node_modules/playwright-core/package.json ]; then
+  browser_skip="node_modules/playwright-core is missing (npm ci)"
+fi
+if [ -z "$browser_skip" ]; then
+  echo "== browser suite: resilient.html =="
+  run_page browser-resilient examples/browser/resilient.html
+  rc_bres=$?
+  echo
+  echo "== browser suite: naive.html =="
+  run_page browser-naive examples/browser/naive.html
+  rc_bnaive=$?
+  echo
+fi
+
 ok=0
+if [ -z "$browser_skip" ]; then
+  bexpected=examples/browser/expected-naive-failures.txt
+  if [ "$rc_bres" -ne 0 ]; then
+    echo "resilient.html: expected every expectation to pass (exit $rc_bres)"; ok=1
+  fi
+  grep -v '^#' "$bexpected" | grep -v '^[[:space:]]*$' | awk -F'|' '{gsub(/^ +| +$/,"",$1); gsub(/^ +| +$/,"",$2); gsub(/^ +| +$/,"",$3); print $1 " | " $2 " | " $3}' | sort > "$out/browser-naive/expected-failures.txt"
+  failures "$out/browser-naive/console.txt" > "$out/browser-naive/actual-failures.txt"
+  if [ "$rc_bnaive" -ne 1 ] || ! diff -u "$out/browser-naive/expected-failures.txt" "$out/browser-naive/actual-failures.txt" > "$out/browser-naive/failures.diff"; then
+    echo "naive.html: its failures differ from $bexpected (exit $rc_bnaive):"; cat "$out/browser-naive/failures.diff"; ok=1
+  fi
+fi
 if [ "$rc_res" -ne 0 ]; then
   echo "resilient.js: expected every expectation to pass (exit $rc_res)"; ok=1
 fi
@@ -43,6 +84,14 @@ if [ "$rc_naive" -ne 1 ] || ! diff -u "$out/naive/expected-failures.txt" "$out/n
 fi
 if [ "$ok" -eq 0 ]; then
   echo "as documented: resilient.js passed every expectation; naive.js failed exactly the $(wc -l < "$out/naive/expected-failures.txt") expectations of $expected (docs/example-suite.md)"
-  echo "reports: $out/resilient, $out/naive"
+  if [ -z "$browser_skip" ]; then
+    echo "as documented: resilient.html passed every expectation of scenarios/browser/; naive.html failed exactly the $(wc -l < "$out/browser-naive/expected-failures.txt") expectations of examples/browser/expected-naive-failures.txt"
+    echo "reports: $out/resilient, $out/naive, $out/browser-resilient, $out/browser-naive"
+  else
+    echo "reports: $out/resilient, $out/naive"
+  fi
+fi
+if [ -n "$browser_skip" ]; then
+  echo "skipped the browser suite (scenarios/browser/, 4 scenarios): $browser_skip"
 fi
 exit "$ok"

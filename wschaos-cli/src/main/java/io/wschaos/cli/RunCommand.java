@@ -43,6 +43,10 @@ final class RunCommand extends WschaosCommand {
       description = "Run this client command in every scenario instead of its own, or 'external' to print the proxy URL and wait for a client started elsewhere.")
   String client;
 
+  @Option(names = "--page", paramLabel = "FILE|URL",
+      description = "Open this page (an HTML file, or an http(s) URL) in every browser scenario instead of its own. --client leaves browser scenarios alone.")
+  String page;
+
   @Option(names = "--junit", paramLabel = "FILE", description = "Write JUnit XML here: a test suite per scenario, a test case per expectation.")
   Path junit;
 
@@ -112,6 +116,9 @@ final class RunCommand extends WschaosCommand {
     if (repeat < 1) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--repeat: " + repeat + " is not a number of runs (1 or more)");
     }
+    if (page != null && page.isBlank()) {
+      throw new CommandFailure(ExitCode.BAD_INPUT, "--page: give an HTML file or an http(s) URL");
+    }
     if (client != null && client.isBlank()) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--client: give a command, or 'external'");
     }
@@ -140,7 +147,8 @@ final class RunCommand extends WschaosCommand {
       if (s.expectations() == null || s.expectations().isEmpty()) {
         problems.add((s.file() != null ? s.file() : s.name()) + ": expect: a scenario needs at least one expectation");
       }
-      if (client == null && (s.client() == null || !s.client().external() && (s.client().command() == null || s.client().command().isBlank()))) {
+      boolean browser = s.client() != null && s.client().isBrowser();
+      if (client == null && !browser && (s.client() == null || !s.client().external() && (s.client().command() == null || s.client().command().isBlank()))) {
         problems.add((s.file() != null ? s.file() : s.name()) + ": client: no client command (give one, or run with --client CMD or --client external)");
       }
     }
@@ -166,7 +174,12 @@ final class RunCommand extends WschaosCommand {
     List<Scenario> out = new ArrayList<>();
     for (Scenario s : scenarios) {
       ClientSpec c = s.client();
-      if (client != null) {
+      if (c != null && c.isBrowser()) {
+        if (page != null) {
+          boolean url = page.matches("(?i)https?://\\S+");
+          c = new ClientSpec(null, c.instances(), false, null, c.env(), new ClientSpec.BrowserSpec(url ? null : page, url ? page : null));
+        }
+      } else if (client != null) {
         int instances = c == null ? 1 : Math.max(1, c.instances());
         Map<String, String> env = c == null || c.env() == null ? Map.of() : c.env();
         boolean external = "external".equals(client.trim());

@@ -147,6 +147,35 @@ class RunCommandTest {
     assertTrue(error.getAttribute("message").startsWith("the client exited with code 9"), error.getAttribute("message"));
   }
 
+  /**
+   * A browser that cannot start: exit 3 with the reason in one line. --client leaves a browser
+   * scenario's page alone (the error is the browser's, not "exit 9"'s); --page replaces it.
+   */
+  @Test
+  void aBrowserThatCannotStartExitsThreeInOneLineAndClientLeavesBrowserScenariosAlone() throws Exception {
+    Path file = dir.resolve("page.yaml");
+    Files.writeString(file, "name: page\nserver: {builtin: feed}\n"
+        + "client: {browser: {page: examples/browser/resilient.html}, env: {WSCHAOS_CHROMIUM: /nonexistent/chromium}}\n"
+        + "duration: 5s\nfaults:\n  - {at: 1s, for: 1s, freeze: {}}\nexpect:\n  - reconnect: {after: any, within: 1s}\n");
+    int code = runFiles("run", "--client", "exit 9", file.toString());
+    assertEquals(3, code, out + err);
+    assertTrue(lines().stream().anyMatch(l -> l.matches("\\[1/1] ERROR page  .*: browser client: /nonexistent/chromium is missing: install Debian's chromium \\(apt-get install chromium\\), or set WSCHAOS_CHROMIUM")), out);
+    code = runFiles("run", "--page", "examples/browser/nope.html", file.toString());
+    assertEquals(3, code, out + err);
+    assertTrue(lines().stream().anyMatch(l -> l.contains("ERROR page") && l.contains("client.browser.page: examples/browser/nope.html does not exist")), out);
+  }
+
+  @Test
+  void aDeviceFaultWithAProcessClientIsBadInput() throws Exception {
+    Path file = dir.resolve("device.yaml");
+    Files.writeString(file, "name: device\nserver: {builtin: feed}\nclient: {command: node x.js}\n"
+        + "duration: 5s\nfaults:\n  - {at: 1s, for: 1s, hidden: {}}\nexpect:\n  - reconnect: {after: any, within: 1s}\n");
+    int code = runFiles("run", file.toString());
+    assertEquals(2, code, out + err);
+    assertEquals("wschaos: " + file + ":6:23: faults[0].hidden: hidden is a device fault: it acts on a page in headless Chromium, so it needs"
+        + " client: {browser: {page: …}}, but this scenario's client is the command 'node x.js' (nothing ran)", err.strip());
+  }
+
   /** Runs main on real YAML files, as a user does. */
   private int runFiles(String... args) {
     return main(args);

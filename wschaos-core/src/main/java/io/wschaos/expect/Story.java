@@ -1026,7 +1026,8 @@ public final class Story {
           if (idle == null && "links: 0".equals(f.detail())) {
             idle = e;
           }
-        } else if (!f.action().equals("stopped") && !f.action().equals("skipped")) {
+        } else if (!f.action().equals("stopped") && !f.action().equals("skipped") && !f.action().equals("failed")) {
+          // (failed: a device fault the browser refused did nothing)
           return Optional.empty();
         }
       } else if (b instanceof EventBody.Close c && id.equals(c.fault())
@@ -1045,8 +1046,11 @@ public final class Story {
 
   /** "exited with code 1 at 0.3 s", "was killed at 0.3 s". */
   public static String describeExit(Event exited) {
-    Integer code = ((EventBody.ClientProcess) exited.body()).code();
-    return (code == null ? "was killed by a signal" : "exited with code " + code) + " at " + Say.s(exited.t());
+    EventBody.ClientProcess c = (EventBody.ClientProcess) exited.body();
+    if (c.code() == null && c.line() != null) {
+      return c.line() + " at " + Say.s(exited.t()); // a browser page: "crashed (the page's renderer died)"
+    }
+    return (c.code() == null ? "was killed by a signal" : "exited with code " + c.code()) + " at " + Say.s(exited.t());
   }
 
   /**

@@ -38,6 +38,15 @@ public interface Fault {
     return false;
   }
 
+  /**
+   * True for device faults (offline, freeze, hidden, sleep, throttle_network): they act on the page
+   * of a browser client through {@link DeviceControl}, so a scenario whose client is not a browser
+   * cannot use them.
+   */
+  default boolean device() {
+    return false;
+  }
+
   /** A listener stage when the fault acts on connections and handshakes, else null. */
   default ListenerStage listener(FaultContext ctx) {
     return null;

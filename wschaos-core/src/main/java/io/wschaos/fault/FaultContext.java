@@ -42,6 +42,16 @@ public interface FaultContext {
   /** Adds {@code delta} bytes to what this link holds in {@code direction}; above the bound the source pauses. */
   void held(Direction direction, long delta);
 
+  /** The client instance of the link (1, 2…), 0 for faults acting on the listener. */
+  default int client() {
+    return 0;
+  }
+
+  /** The browser pages the runner started, or null when the client is not a browser (or in proxy mode). */
+  default DeviceControl deviceControl() {
+    return null;
+  }
+
   /** The server process to restart, or null when wschaos did not start it (proxy mode). */
   default ServerControl serverControl() {
     return null;

@@ -23,6 +23,9 @@ public interface ListenerStage {
     return null;
   }
 
+  /** The fault ended (its {@code for} ran out, or it was removed): undo what it did outside the links. */
+  default void onStop() {}
+
   /** An upgrade request arrived: how to answer it, or null to let it through to the server. */
   default HandshakeAction onHandshake(AttemptView attempt) {
     return null;

@@ -1,6 +1,7 @@
 package io.wschaos.pipeline;
 
 import io.wschaos.fault.AttemptView;
+import io.wschaos.fault.DeviceControl;
 import io.wschaos.spec.Durations;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultContext;
@@ -53,6 +54,7 @@ public final class FaultEngine {
   private int order;
   private boolean refusing;
   private volatile ServerControl serverControl;
+  private volatile DeviceControl deviceControl;
 
   /**
    * @param clock the scenario clock and a scheduler for time triggers ({@code at}, {@code for})
@@ -85,6 +87,11 @@ public final class FaultEngine {
    */
   public void serverControl(ServerControl control) {
     serverControl = control;
+  }
+
+  /** The browser pages device faults act on: the runner sets it when its client is a browser. */
+  public void deviceControl(DeviceControl control) {
+    deviceControl = control;
   }
 
   public long seed() {
@@ -404,7 +411,9 @@ public final class FaultEngine {
     a.active = false;
     a.coversNewLinks = false;
     if (a.listener != null) {
+      ListenerStage ended = a.listener;
       a.listener = null;
+      ended.onStop();
       updateRefusal();
       timeline.record(0, 0, new EventBody.Fault(a.spec.id(), a.spec.name(), "stopped", null, null, null));
     }
@@ -595,6 +604,16 @@ public final class FaultEngine {
     @Override
     public ServerControl serverControl() {
       return serverControl;
+    }
+
+    @Override
+    public int client() {
+      return link == null ? 0 : link.client();
+    }
+
+    @Override
+    public DeviceControl deviceControl() {
+      return deviceControl;
     }
   }
 }

@@ -58,12 +58,21 @@ public final class ProcessSupervisor implements AutoCloseable {
    */
   public SupervisedProcess start(String name, String command, Map<String, String> env, Path directory, SupervisedProcess.Recorder recorder)
       throws EnvironmentException {
+    return start(name, command, env, directory, recorder, false);
+  }
+
+  /**
+   * As {@link #start(String, String, Map, Path, SupervisedProcess.Recorder)}; with {@code input} the
+   * process's stdin is a pipe that {@link SupervisedProcess#send} writes lines to (the browser driver's commands).
+   */
+  public SupervisedProcess start(String name, String command, Map<String, String> env, Path directory, SupervisedProcess.Recorder recorder, boolean input)
+      throws EnvironmentException {
     String program = resolveSetsid();
     if (shuttingDown) {
       throw new EnvironmentException("not starting " + name + ": wschaos is shutting down");
     }
     ProcessBuilder pb = new ProcessBuilder(program, "/bin/sh", "-c", command)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .redirectInput(input ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new File("/dev/null")));
     if (directory != null) {
       pb.directory(directory.toFile());
     }

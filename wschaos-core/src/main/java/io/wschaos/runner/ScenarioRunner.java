@@ -56,7 +56,10 @@ import java.util.function.Consumer;
  *   <li>the clients: instance i runs {@code client.command} with {@code WSCHAOS_URL} (its own port),
  *       {@code WSCHAOS_INSTANCE=i}, {@code WSCHAOS_SCENARIO}, {@code WSCHAOS_SEED} and
  *       {@code client.env}; an external client is told its URL through {@link Options#notices()}
- *       and awaited {@code client.wait} (60 s) for a first attempt;
+ *       and awaited {@code client.wait} (60 s) for a first attempt; a browser client ({@link
+ *       BrowserClient}) has headless Chromium launched before t = 0 (so its start-up does not eat
+ *       into the duration) and its pages opened at t = 0, and is the fault engine's {@code
+ *       DeviceControl} for device faults;
  *   <li>every {@link Options#tick()} each expectation is judged from the timeline (less often when
  *       judging takes more than a fifth of the time: a storm's tens of thousands of events); a verdict that
  *       became final is recorded as a {@code verdict} event at once; the run ends early when every
@@ -84,6 +87,8 @@ public final class ScenarioRunner {
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
   /** How long an external client may take to make its first attempt, by default. */
   public static final Duration DEFAULT_CLIENT_WAIT = Duration.ofSeconds(60);
+  /** How long headless Chromium may take to start, before the scenario's t = 0. */
+  static final Duration BROWSER_LAUNCH = Duration.ofSeconds(60);
 
   /**
    * @param tick how often expectations are judged
@@ -176,6 +181,7 @@ public final class ScenarioRunner {
     private Judging lastJudging;
     private Upstream upstream;
     private ProxyServer proxy;
+    private BrowserClient browser;
 
     Run(Scenario scenario, int run, int runs) {
       this.scenario = scenario;
@@ -199,12 +205,21 @@ public final class ScenarioRunner {
       try {
         upstream = startServer(scenario.server());
         proxy = startProxy(upstream.uri());
+        if (client.isBrowser()) {
+          // Chromium starts before t = 0 (seconds on a busy machine); its pages open after it
+          browser = new BrowserClient(timeline, instances, why -> asyncError = why);
+          startBrowser();
+          browser.awaitLaunch(BROWSER_LAUNCH);
+        }
         // The run header: its t is scenario t = 0, which judging and every sentence count from.
         origin = timeline.record(0, 0, new EventBody.Scenario(scenario.name(), Long.toString(scenario.seed()), durationMicros)).t();
         FaultEngine engine = proxy.faults();
         engine.origin(origin);
         engine.instances(instances);
         engine.serverControl(upstream.control());
+        if (browser != null) {
+          engine.deviceControl(browser);
+        }
         addFaults(engine);
         startClients();
         play();
@@ -319,6 +334,10 @@ public final class ScenarioRunner {
             scenario.name() + ": waiting up to " + CommandUpstream.seconds(wait) + " for a client on " + url(1));
         return;
       }
+      if (client.isBrowser()) {
+        browser.openPages();
+        return;
+      }
       if (client.command() == null || client.command().isBlank()) {
         throw new EnvironmentException("no client to run: client.command is empty (or use --client CMD / --client external)");
       }
@@ -346,6 +365,33 @@ public final class ScenarioRunner {
           clients.add(p);
         }
       }
+    }
+
+    /** One driver process for every instance: one Chromium, a browser context per instance. */
+    private void startBrowser() throws EnvironmentException {
+      List<String> urls = new ArrayList<>();
+      for (int i = 1; i <= instances; i++) {
+        urls.add(url(i));
+      }
+      Map<String, String> query = new LinkedHashMap<>();
+      Map<String, String> env = new LinkedHashMap<>();
+      if (client.env() != null) {
+        client.env().forEach((k, v) -> (BrowserClient.DRIVER_ENV.contains(k) ? env : query).put(k, v));
+      }
+      if (tls != null) {
+        env.put("WSCHAOS_CA_SPKI", tls.goodSpki()); // the driver passes it to --ignore-certificate-errors-spki-list
+      }
+      query.put("WSCHAOS_SCENARIO", scenario.name());
+      query.put("WSCHAOS_SEED", Long.toString(scenario.seed()));
+      browser.start(processes, client.browser(), urls, query, env, options.workingDirectory());
+      synchronized (clients) {
+        clients.add(browser.process());
+      }
+    }
+
+    /** What the client is, for messages: its command, or its page. */
+    private String clientText() {
+      return client.isBrowser() ? "browser page " + client.browser().describe() : client.command();
     }
 
     private String url(int instance) {
@@ -433,7 +479,7 @@ public final class ScenarioRunner {
           String code = c.code() == null ? "" : " with code " + c.code();
           ClientOutput out = output.get(e.client());
           String why = out == null ? null : out.why();
-          return who + " exited" + code + " before making any connection attempt (" + client.command() + ")"
+          return who + (client.isBrowser() ? " (a browser page) ended" : " exited") + code + " before making any connection attempt (" + clientText() + ")"
               + (why == null ? "" : "; " + why);
         }
       }
@@ -441,7 +487,7 @@ public final class ScenarioRunner {
         for (int i = 1; i <= instances; i++) {
           if (!attempted.contains(i) && !exits.containsKey(i)) {
             String who = instances == 1 ? "the client" : "client instance " + i;
-            return who + " (" + client.command() + ") ran for the whole " + Durations.seconds(durationMicros) + " s"
+            return who + " (" + clientText() + ") ran for the whole " + Durations.seconds(durationMicros) + " s"
                 + " but never made a connection attempt to " + url(i) + " (does it connect to WSCHAOS_URL?)";
           }
         }
@@ -534,6 +580,9 @@ public final class ScenarioRunner {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (browser != null) {
+        browser.reap(Duration.ofSeconds(5));
       }
       if (proxy != null) {
         try {

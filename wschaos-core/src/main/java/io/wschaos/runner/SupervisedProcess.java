@@ -68,6 +68,23 @@ public final class SupervisedProcess {
     process.onExit().thenRun(this::onExit);
   }
 
+  /**
+   * Writes {@code line} and a newline to the process's stdin (started with input); false when it
+   * cannot (no pipe, or the process is gone).
+   */
+  public boolean send(String line) {
+    synchronized (process) {
+      try {
+        java.io.OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+
   /** A name for messages: {@code server}, {@code client 2}. */
   public String name() {
     return name;

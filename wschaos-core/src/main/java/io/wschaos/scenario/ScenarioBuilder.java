@@ -132,6 +132,7 @@ final class ScenarioBuilder {
       countingOverRefuse(top.get("expect"), faultEntries);
       tlsFaultsNeedTls(faultEntries, proxy);
       herdHasInstances(top.get("expect"), client);
+      deviceFaultsNeedABrowser(faultEntries, client);
       if (duration != null) {
         expectationWindowsEndBeforeDuration(top.get("expect"), faultEntries, duration);
       }
@@ -374,6 +375,10 @@ final class ScenarioBuilder {
     if (o.has("command") && external) {
       issues.add(Problem.atKey("client.external", "client takes command or external: true, not both"));
     }
+    ClientSpec.BrowserSpec browser = o.has("browser") ? browser(o.get("browser")) : null;
+    if (o.has("browser") && (o.has("command") || external)) {
+      issues.add(Problem.atKey("client.browser", "client takes one of command, browser or external: true"));
+    }
     int instances = 1;
     if (o.has("instances")) {
       Integer i = integer(o.get("instances"), "client.instances", 1, ScenarioKeys.MAX_INSTANCES, "a number of clients, 1 to " + ScenarioKeys.MAX_INSTANCES);
@@ -389,13 +394,52 @@ final class ScenarioBuilder {
     }
     Map<String, String> env = Map.of();
     if (o.has("env")) {
-      if (!o.has("command")) {
-        issues.add(Problem.atKey("client.env", "env goes with command (a client the runner starts)"));
+      if (!o.has("command") && !o.has("browser")) {
+        issues.add(Problem.atKey("client.env", "env goes with command or browser (a client the runner starts)"));
       } else {
         env = env(o.get("env"), "client.env");
       }
     }
-    return new ClientSpec(command, instances, external, wait, env);
+    return new ClientSpec(command, instances, external, wait, env, browser);
+  }
+
+  /** {@code browser: {page: FILE}} or {@code browser: {url: http://…}}. */
+  private ClientSpec.BrowserSpec browser(JsonNode n) {
+    ObjectNode o = object(n, "client.browser", "{page: path/to/index.html} or {url: http://…}");
+    if (o == null) {
+      return null;
+    }
+    onlyKeys(o, "client.browser", ScenarioKeys.BROWSER.keySet());
+    String page = o.has("page") ? text(o.get("page"), "client.browser.page", "the path of an HTML file") : null;
+    String url = o.has("url") ? text(o.get("url"), "client.browser.url", "an http:// or https:// URL") : null;
+    if (o.has("page") == o.has("url")) {
+      issues.add(Problem.atKey("client.browser", "browser takes exactly one of page (a local HTML file) or url (an http(s) page)"));
+      return null;
+    }
+    if (url != null && !url.matches("(?i)https?://\\S+")) {
+      issues.add(new Problem("client.browser.url", "'" + url + "' is not an http:// or https:// URL"));
+      return null;
+    }
+    return page == null && url == null ? null : new ClientSpec.BrowserSpec(page, url);
+  }
+
+  /** Device faults (offline, freeze, hidden, sleep, throttle_network) act on a browser page: a process client has none. */
+  private void deviceFaultsNeedABrowser(List<FaultEntry> entries, ClientSpec client) {
+    if (client == null || client.isBrowser()) {
+      return;
+    }
+    for (FaultEntry e : entries) {
+      if (e.specs() == null) {
+        continue;
+      }
+      for (FaultSpec f : e.specs()) {
+        if (f.fault().device()) {
+          String what = client.external() ? "an external client" : client.command() != null ? "the command '" + client.command() + "'" : "no client (wschaos run --client gives one)";
+          issues.add(Problem.atKey("faults[" + e.index() + "]." + f.name(), f.name() + " is a device fault: it acts on a page in headless Chromium, so it needs"
+              + " client: {browser: {page: …}}, but this scenario's client is " + what));
+        }
+      }
+    }
   }
 
   private ProxySpec proxy(JsonNode n) {

@@ -18,7 +18,7 @@ final class ScenarioKeys {
       "tags", "Labels to group and select scenarios.",
       "seed", "Every random choice derives from it (default: derived from the name).",
       "server", "The real upstream: one of builtin, url or command.",
-      "client", "The real client under test: command or external (absent: wschaos run --client gives it).",
+      "client", "The real client under test: command, browser or external (absent: wschaos run --client gives it).",
       "proxy", "Proxy settings: idle_timeout, upstream_timeout, tls, upstream_ca.",
       "duration", "The hard stop, e.g. 20s; the run ends earlier once every verdict is final. Required.",
       "tolerance", "Leniency of every duration comparison: a duration, or {absolute, relative} (default 100ms + 5 %).",
@@ -55,7 +55,12 @@ final class ScenarioKeys {
       "external", "true: wait for a client started elsewhere (a browser, a phone).",
       "instances", "How many clients (default 1; ≥ 10 for herd); each gets its own proxy port.",
       "wait", "With external: how long the client may take to connect (default 60s).",
-      "env", "With command: extra environment variables.");
+      "env", "With command: extra environment variables; with browser: extra query parameters of the page.",
+      "browser", "A page in headless Chromium: {page: FILE} (served on 127.0.0.1) or {url: http://…}; gets WSCHAOS_URL.");
+
+  static final Map<String, String> BROWSER = ordered(
+      "page", "A local HTML file, served on 127.0.0.1 from its folder.",
+      "url", "An http(s) page served elsewhere.");
 
   static final Map<String, String> PROXY = ordered(
       "idle_timeout", "Cut links idle that long, like a reverse proxy's read timeout (an idle_timeout fault); off when absent.",

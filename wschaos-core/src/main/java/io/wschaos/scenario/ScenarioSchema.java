@@ -84,7 +84,10 @@ public final class ScenarioSchema {
           "external", F.objectNode().put("type", "boolean"),
           "instances", F.objectNode().put("type", "integer").put("minimum", 1).put("maximum", ScenarioKeys.MAX_INSTANCES),
           "wait", ref("duration"),
-          "env", env()));
+          "env", env(),
+          "browser", object(ScenarioKeys.BROWSER, Map.of(
+              "page", F.objectNode().put("type", "string"),
+              "url", F.objectNode().put("type", "string").put("pattern", "^https?://")))));
       case "proxy" -> object(ScenarioKeys.PROXY, Map.of("idle_timeout", ref("duration"), "upstream_timeout", ref("duration"), "tls", F.objectNode().put("type", "boolean"),
           "upstream_ca", F.objectNode().put("type", "string")));
       case "duration" -> ref("duration");

@@ -34,6 +34,13 @@ public final class BuiltinFaults {
     c.register("tls", TlsFault.Params.class, TlsFault::new, "a TLS failure on wss://: a bad certificate, a stalled handshake or an alert");
     c.register("restart_server", RestartServerFault.Params.class, RestartServerFault::new, "the real server process is stopped and started again");
 
+    // device faults (a browser client's page: client: {browser: …})
+    c.register("offline", OfflineFault.Params.class, OfflineFault::new, "the device loses its network: navigator.onLine false, new connections fail, open links go half-open");
+    c.register("freeze", FreezeFault.Params.class, FreezeFault::new, "the page is frozen in the background: no script runs until it resumes");
+    c.register("hidden", HiddenFault.Params.class, HiddenFault::new, "the page is hidden (another tab): visibilitychange, then visible again");
+    c.register("sleep", SleepFault.Params.class, SleepFault::new, "the laptop sleeps: the page is frozen and its links are blackholed until it wakes");
+    c.register("throttle_network", ThrottleNetworkFault.Params.class, ThrottleNetworkFault::new, "a slow mobile network (Slow 3G by default) for the page");
+
     return c;
   }
 }
