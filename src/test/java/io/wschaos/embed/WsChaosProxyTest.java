@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wschaos.expect.Verdict;
+import io.wschaos.testsupport.JdkClient;
 import io.wschaos.timeline.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.wschaos.embed;
+package io.wschaos.testsupport;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server closes its link reconnects after {@code reconnectAfter} — or never, when that is null (the
  * broken client). It stops reconnecting after {@code maxLinks} links. Close it to stop it.
  */
-final class JdkClient implements AutoCloseable {
+public final class JdkClient implements AutoCloseable {
   private final URI url;
   private final Duration reconnectAfter;
   private final int maxLinks;
@@ -26,17 +26,17 @@ final class JdkClient implements AutoCloseable {
     return t;
   });
   private final AtomicInteger links = new AtomicInteger();
-  final AtomicInteger messages = new AtomicInteger();
+  public final AtomicInteger messages = new AtomicInteger();
   private volatile WebSocket current;
   private volatile boolean closed;
 
-  JdkClient(URI url, Duration reconnectAfter, int maxLinks) {
+  public JdkClient(URI url, Duration reconnectAfter, int maxLinks) {
     this.url = url;
     this.reconnectAfter = reconnectAfter;
     this.maxLinks = maxLinks;
   }
 
-  JdkClient start() {
+  public JdkClient start() {
     connect();
     return this;
   }
