@@ -6,7 +6,8 @@ JAR := target/wschaos.jar
 
 build: $(JAR)
 
-$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+# One reactor build makes both fat jars: target/wschaos.jar (wschaos-cli) and target/wschaos-bench.jar.
+$(JAR): pom.xml $(wildcard */pom.xml) $(shell find wschaos-*/src/main -type f 2>/dev/null)
 	$(MVN) clean package -DskipTests
 
 node_modules: package.json package-lock.json

@@ -8,8 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 jar=target/wschaos.jar
-if [ ! -f "$jar" ]; then
-  echo "bench: $jar is missing; run 'make build' (or 'make bench', which builds it)" >&2
+harness=target/wschaos-bench.jar
+if [ ! -f "$jar" ] || [ ! -f "$harness" ]; then
+  echo "bench: $jar or $harness is missing; run 'make build' (or 'make bench', which builds it)" >&2
   exit 2
 fi
 
@@ -42,4 +43,4 @@ echo "bench: open files per process: $(ulimit -n) (hard $hard); load average: $(
 cmd="make bench"
 for a in "$@"; do [ "$a" = "--quick" ] && cmd="bash bench/run.sh --quick"; done
 exec timeout --signal=TERM --kill-after=30 960 \
-  java -XX:+UseParallelGC -Xms64m -Xmx1g -cp "$jar" io.wschaos.bench.BenchSuite --command "$cmd" "$@"
+  java -XX:+UseParallelGC -Xms64m -Xmx1g -cp "$harness" io.wschaos.bench.BenchSuite --command "$cmd" "$@"

@@ -9,8 +9,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 jar=target/wschaos.jar
-if [ ! -f "$jar" ]; then
-  echo "soak: $jar is missing; run 'make build' (or 'make soak', which builds it)" >&2
+harness=target/wschaos-bench.jar
+if [ ! -f "$jar" ] || [ ! -f "$harness" ]; then
+  echo "soak: $jar or $harness is missing; run 'make build' (or 'make soak', which builds it)" >&2
   exit 2
 fi
 hard=$(ulimit -Hn)
@@ -42,7 +43,7 @@ rate=40000
 # The soak, the storms and the leak checks: bounded by the Soak's own limits and by `timeout`.
 set +e
 timeout --signal=TERM --kill-after=30 720 \
-  java -XX:+UseParallelGC -Xms64m -Xmx1g -cp "$jar" io.wschaos.bench.Soak --command "$cmd" --out "$out" \
+  java -XX:+UseParallelGC -Xms64m -Xmx1g -cp "$harness" io.wschaos.bench.Soak --command "$cmd" --out "$out" \
     --fuzz "$fuzz" --fuzz-tries "$tries" --fuzz-seconds "$fuzz_secs" --rate "$rate" "$@"
 code=$?
 set -e

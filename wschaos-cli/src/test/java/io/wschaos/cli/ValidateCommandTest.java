@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code wschaos validate} and {@code wschaos schema}, run in-process: exit code and output, never a stack trace. */
 class ValidateCommandTest {
-  private static final String INVALID = "src/test/resources/scenarios/invalid";
+  private static final String INVALID = "wschaos-core/src/test/resources/scenarios/invalid";
 
   private record Run(int exit, String out, String err) {
     List<String> lines() {
@@ -62,7 +62,7 @@ class ValidateCommandTest {
 
   @Test
   void validFilesAndSuitesExitZero() {
-    Run r = run("validate", "src/test/resources/scenarios/suite", "src/test/resources/scenarios/valid/reconnect.yaml");
+    Run r = run("validate", "wschaos-core/src/test/resources/scenarios/suite", "wschaos-core/src/test/resources/scenarios/valid/reconnect.yaml");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertEquals(List.of("4 scenario files valid"), r.lines());
   }
@@ -88,7 +88,7 @@ class ValidateCommandTest {
 
   @Test
   void oneBadFileAmongGoodOnesFailsTheRun() {
-    Run r = run("validate", "src/test/resources/scenarios/suite", INVALID + "/no-expect.yaml");
+    Run r = run("validate", "wschaos-core/src/test/resources/scenarios/suite", INVALID + "/no-expect.yaml");
     assertEquals(2, r.exit());
     assertEquals(List.of(
         INVALID + "/no-expect.yaml:3:1: expect: missing: a scenario needs at least one expectation to judge, e.g. expect: [{reconnect: {after: any, within: 3s}}]",

@@ -14,8 +14,8 @@ import java.util.Map;
  * and print.
  */
 public final class WsFixtures {
-  public static final String SERVER_SCRIPT = "src/test/node/ws-server.js";
-  public static final String CLIENT_SCRIPT = "src/test/node/ws-client.js";
+  public static final String SERVER_SCRIPT = "wschaos-core/src/test/node/ws-server.js";
+  public static final String CLIENT_SCRIPT = "wschaos-core/src/test/node/ws-client.js";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration STARTUP = Duration.ofSeconds(5);
 

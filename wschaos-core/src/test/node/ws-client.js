@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A scripted `ws` WebSocket client for wschaos tests.
 //
-//   node src/test/node/ws-client.js URL SCRIPT_JSON
+//   node wschaos-core/src/test/node/ws-client.js URL SCRIPT_JSON
 //
 // SCRIPT_JSON is a list of steps run in order. Connect options come first; the client connects
 // at the first other step (or at the end of the script):

@@ -69,7 +69,7 @@ public final class NodeProcess implements AutoCloseable {
   /**
    * Starts {@code node script args…} with the project root as working directory.
    *
-   * @param script a path relative to the project root, e.g. {@code src/test/node/ws-server.js}
+   * @param script a path relative to the project root, e.g. {@code wschaos-core/src/test/node/ws-server.js}
    */
   public static NodeProcess start(String script, List<String> args) {
     Path root = projectRoot();

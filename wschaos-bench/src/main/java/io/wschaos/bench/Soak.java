@@ -769,7 +769,7 @@ public final class Soak {
     Path shots = dir.resolve("shots");
     Files.createDirectories(shots);
     Path log = work.resolve("logs/storm-browser.log");
-    Procs.Managed browser = Procs.start("report in chromium", List.of("node", "src/test/node/viewer-check.js", "perf", page.toString(),
+    Procs.Managed browser = Procs.start("report in chromium", List.of("node", "wschaos-core/src/test/node/viewer-check.js", "perf", page.toString(),
         shots.toString()), log);
     JsonObject perf = null;
     try {

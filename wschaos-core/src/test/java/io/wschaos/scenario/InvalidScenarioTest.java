@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * any text (the lists of faults and expectations, which grow as the catalogues do).
  */
 class InvalidScenarioTest {
-  static final Path INVALID = Path.of("src/test/resources/scenarios/invalid");
+  static final Path INVALID = Path.of("wschaos-core/src/test/resources/scenarios/invalid");
   private static final ScenarioLoader LOADER = new ScenarioLoader(TestCatalogs.faults(), TestCatalogs.expectations());
 
   static Stream<Path> fixtures() throws IOException {
@@ -57,7 +57,7 @@ class InvalidScenarioTest {
 
   @Test
   void everyErrorOfAFileIsReportedInFileOrder() throws IOException {
-    Path file = Path.of("src/test/resources/scenarios/multi-error.yaml");
+    Path file = Path.of("wschaos-core/src/test/resources/scenarios/multi-error.yaml");
     List<String> expected = expectedErrors(file);
     List<String> actual = LOADER.load(List.of(file)).errors().stream().map(e -> withoutFile(e, file)).toList();
     assertEquals(expected.size(), actual.size(), () -> String.join("\n", actual));

@@ -45,7 +45,7 @@ class ScenarioLoaderTest {
 
   @Test
   void theDesignExampleLoadsIntoTheModel() throws Exception {
-    Path file = Path.of("src/test/resources/scenarios/valid/reconnect.yaml");
+    Path file = Path.of("wschaos-core/src/test/resources/scenarios/valid/reconnect.yaml");
     Scenario s = LOADER.loadFile(file);
 
     assertEquals(file, s.file());

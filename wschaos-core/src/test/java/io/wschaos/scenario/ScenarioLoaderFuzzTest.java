@@ -54,7 +54,7 @@ class ScenarioLoaderFuzzTest {
         found.add(YAML.readTree(f.toFile()));
       }
     }
-    found.add(YAML.readTree(Path.of("src/test/resources/scenarios/valid/reconnect.yaml").toFile()));
+    found.add(YAML.readTree(Path.of("wschaos-core/src/test/resources/scenarios/valid/reconnect.yaml").toFile()));
     examples = found;
   }
 

@@ -49,7 +49,7 @@ public final class Browser {
    */
   public static List<JsonNode> run(Duration timeout, String... args) {
     require();
-    NodeProcess node = NodeProcess.start("src/test/node/viewer-check.js", args);
+    NodeProcess node = NodeProcess.start("wschaos-core/src/test/node/viewer-check.js", args);
     List<ProcessHandle> family = new ArrayList<>();
     try {
       JsonNode last = node.awaitJson("done or error", j -> j.path("event").asText().matches("done|error"), timeout);

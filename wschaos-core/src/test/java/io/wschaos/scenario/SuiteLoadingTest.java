@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Folders are suites: a wschaos.yaml supplies the top-level keys its scenarios lack, the scenario winning. */
 class SuiteLoadingTest {
-  private static final Path SUITE = Path.of("src/test/resources/scenarios/suite");
+  private static final Path SUITE = Path.of("wschaos-core/src/test/resources/scenarios/suite");
   private static final ScenarioLoader LOADER = new ScenarioLoader(TestCatalogs.faults(), TestCatalogs.expectations());
 
   private static final String SCENARIO = """

@@ -2,10 +2,10 @@
 // Drives headless Chromium (Debian's /usr/bin/chromium, through playwright-core) over the wschaos
 // timeline viewer, for io.wschaos.viewer.ViewerBrowserTest. Never downloads a browser.
 //
-//   node src/test/node/viewer-check.js report FILE SHOT_DIR     lanes, close codes, a failed verdict's evidence, hover
-//   node src/test/node/viewer-check.js xss FILE SHOT_DIR SEQ    the hostile message shows as text, nothing runs
-//   node src/test/node/viewer-check.js perf FILE SHOT_DIR       first paint, re-render after zoom
-//   node src/test/node/viewer-check.js live UI_URL SHOT_DIR WS_URL   the live view and the fault form
+//   node wschaos-core/src/test/node/viewer-check.js report FILE SHOT_DIR     lanes, close codes, a failed verdict's evidence, hover
+//   node wschaos-core/src/test/node/viewer-check.js xss FILE SHOT_DIR SEQ    the hostile message shows as text, nothing runs
+//   node wschaos-core/src/test/node/viewer-check.js perf FILE SHOT_DIR       first paint, re-render after zoom
+//   node wschaos-core/src/test/node/viewer-check.js live UI_URL SHOT_DIR WS_URL   the live view and the fault form
 //
 // Prints one JSON object per line ({"event":...}); the last is {"event":"done"} or {"event":"error"}.
 // Exits when done, on error, or when stdin closes (the Java test went away); every wait is bounded.

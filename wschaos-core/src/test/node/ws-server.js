@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A scriptable `ws` WebSocket server for wschaos tests.
 //
-//   node src/test/node/ws-server.js [--port N] [--protocols a,b] [--reject STATUS]
+//   node wschaos-core/src/test/node/ws-server.js [--port N] [--protocols a,b] [--reject STATUS]
 //                                   [--perMessageDeflate on|off]
 //
 // Listens on 127.0.0.1 (port 0 by default) and prints one JSON object per line on stdout;
