@@ -1,8 +1,10 @@
 # The two set-up commands of the README: `make run` and `make test`.
 MVN ?= mvn -q -B
 JAR := target/wschaos.jar
+# The reactor's version (the root pom's own <version>): what examples/java-junit5 depends on.
+VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
 
-.PHONY: build run test bench soak clean node
+.PHONY: build run test java-example bench soak clean node
 
 build: $(JAR)
 
@@ -21,8 +23,17 @@ run: build node_modules
 	bash examples/run-suite.sh
 
 # Not quiet: Surefire's closing "Tests run: N, Failures: N…" line is what CI reads.
+# `install` (verify, then the artifacts with sources into the local Maven repository) so that the
+# Java example, a project of its own, is built against the installed wschaos-junit5, offline.
 test: node_modules
-	mvn -B clean verify
+	mvn -B clean install
+	$(MAKE) java-example
+
+# examples/java-junit5 against the installed artifacts (after `mvn install`): the JUnit 5 extension
+# and the Java API through their public surface only, from a user's project, offline.
+java-example:
+	mvn -B -q -o -f examples/java-junit5/pom.xml -Dwschaos.version=$(VERSION) clean test
+	@echo "examples/java-junit5: passed against wschaos $(VERSION)"
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build

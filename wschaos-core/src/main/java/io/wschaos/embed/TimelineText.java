@@ -16,6 +16,7 @@ final class TimelineText {
   /** Kinds that tell a link's story; messages and frames are shown only when they are evidence. */
   private static final Set<String> STORY = Set.of("attempt", "rejected", "open", "close", "abort", "fault", "ended", "client", "server", "lost", "gap");
   private static final int MAX_LINES = 60;
+  private static final int MAX_LINE = 200;
 
   private TimelineText() {}
 
@@ -81,7 +82,12 @@ final class TimelineText {
   }
 
   private static String line(Event e, boolean evidence, long origin) {
-    String json = new String(JsonlWriter.line(e, Redactor.ON), StandardCharsets.UTF_8).strip();
+    // seq and time have their own columns; the schema version and the run phase say nothing here
+    String json = new String(JsonlWriter.line(e, Redactor.ON), StandardCharsets.UTF_8).strip()
+        .replaceFirst("^\\{\"v\":\\d+,\"seq\":\\d+,\"t\":[-0-9.]+,", "{").replace(",\"phase\":\"run\"", "");
+    if (json.length() > MAX_LINE) {
+      json = json.substring(0, MAX_LINE) + "…";
+    }
     return String.format(Locale.ROOT, "  %s %5d %8.3f  %s", evidence ? "*" : " ", e.seq(), (e.t() - origin) / 1e6, json);
   }
 }

@@ -210,11 +210,24 @@ public final class WsChaosExtension
     current = proxy;
   }
 
+  /**
+   * Names the HTML report of a failing test in its failure: appended to the message of a plain
+   * {@link AssertionError} (what {@code WsChaosAssertions} throws), else as a suppressed exception.
+   */
   @Override
   public void handleTestExecutionException(ExtensionContext ctx, Throwable failure) throws Throwable {
     ClassState cs = classState(ctx);
     Path html = reportDir(cs.settings).resolve(testName(ctx) + ".html").toAbsolutePath();
-    failure.addSuppressed(new WsChaosReport("wschaos timeline report of this test: " + html.toUri()));
+    String line = "wschaos timeline report of this test: " + html.toUri();
+    if (failure.getClass() == AssertionError.class) {
+      AssertionError named = new AssertionError(failure.getMessage() + "\n  " + line, failure.getCause());
+      named.setStackTrace(failure.getStackTrace());
+      for (Throwable s : failure.getSuppressed()) {
+        named.addSuppressed(s);
+      }
+      throw named;
+    }
+    failure.addSuppressed(new WsChaosReport(line));
     throw failure;
   }
 
