@@ -22,6 +22,15 @@ final class Entries {
 
   private Entries() {}
 
+  /** A map in the order given (the entry prints its keys as the factory names them): key, value, key, value… */
+  static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
   static ObjectNode object() {
     return JSON.createObjectNode();
   }

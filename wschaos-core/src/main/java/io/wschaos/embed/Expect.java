@@ -68,7 +68,7 @@ public final class Expect {
 
   /** No reconnect storm: at most {@code count} attempts in any window of {@code per}. */
   public static Expect maxAttempts(int count, Duration per) {
-    return of("max_attempts", Map.of("count", count, "per", per));
+    return of("max_attempts", Entries.ordered("count", count, "per", per));
   }
 
   /** The client sends a heartbeat at least every {@code every} while idle. */

@@ -44,12 +44,12 @@ public final class Fault {
 
   /** Every message toward {@code to} arrives {@code by} late, order kept. */
   public static Fault delay(Side to, Duration by) {
-    return of("delay", Map.of("to", to, "by", by));
+    return of("delay", Entries.ordered("to", to, "by", by));
   }
 
   /** Drops the first {@code first} messages toward {@code to}. */
   public static Fault drop(Side to, int first) {
-    return of("drop", Map.of("to", to, "first", first));
+    return of("drop", Entries.ordered("to", to, "first", first));
   }
 
   /** A half-open link: nothing arrives, nothing closes (then abort by default). */
@@ -74,7 +74,7 @@ public final class Fault {
 
   /** A message nobody sent, toward {@code to}. */
   public static Fault injectText(Side to, String text) {
-    return of("inject", Map.of("to", to, "text", text));
+    return of("inject", Entries.ordered("to", to, "text", text));
   }
 
   /** A preset (docs/faults.md, Presets) such as {@code rolling_restart}, with its parameters. */
