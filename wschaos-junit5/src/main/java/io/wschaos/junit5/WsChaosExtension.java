@@ -220,7 +220,7 @@ public final class WsChaosExtension
     Path html = reportDir(cs.settings).resolve(testName(ctx) + ".html").toAbsolutePath();
     String line = "wschaos timeline report of this test: " + html.toUri();
     if (failure.getClass() == AssertionError.class) {
-      AssertionError named = new AssertionError(failure.getMessage() + "\n  " + line, failure.getCause());
+      AssertionError named = new AssertionError(String.valueOf(failure.getMessage()).stripTrailing() + "\n  " + line, failure.getCause());
       named.setStackTrace(failure.getStackTrace());
       for (Throwable s : failure.getSuppressed()) {
         named.addSuppressed(s);

@@ -20,6 +20,7 @@ import io.wschaos.embed.WsChaosProxy;
 import io.wschaos.testsupport.JdkClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -114,6 +117,19 @@ class WsChaosExtensionTest {
     }
   }
 
+  /** A parameterized test against a fixed upstream: one proxy, and one timeline file, per invocation. */
+  static class ParameterizedSample {
+    @RegisterExtension
+    static WsChaosExtension chaos = WsChaosExtension.upstream(() -> URI.create("ws://127.0.0.1:9/"));
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void probe(int n, WsChaosProxy proxy) {
+      PORTS.add(proxy.url().getPort());
+      SEEN.put("param-proxy-" + n, proxy);
+    }
+  }
+
   private static TestExecutionSummary run(Class<?> sample, Path reports) {
     String before = System.getProperty(WsChaosExtension.REPORT_DIR_PROPERTY);
     System.setProperty(WsChaosExtension.REPORT_DIR_PROPERTY, reports.toString());
@@ -164,6 +180,16 @@ class WsChaosExtensionTest {
     assertEquals("scenario", SEEN.get("b-first-kind"), "the second test's timeline begins at its own header");
     assertEquals(0L, SEEN.get("b-attempts"), "the first test's links are not in the second test's timeline");
     assertEquals(List.of("FieldSample.a_armsAFaultAndMakesTraffic.jsonl", "FieldSample.b_startsClean.jsonl"), files(reports));
+    assertNothingLeftRunning();
+  }
+
+  @Test
+  void eachInvocationOfATemplateGetsItsOwnProxyAndFile(@TempDir Path reports) throws Exception {
+    PORTS.clear();
+    TestExecutionSummary s = run(ParameterizedSample.class, reports);
+    assertEquals(2, s.getTestsSucceededCount(), () -> failures(s));
+    assertTrue(SEEN.get("param-proxy-1") != SEEN.get("param-proxy-2"));
+    assertEquals(List.of("ParameterizedSample.probe-1.jsonl", "ParameterizedSample.probe-2.jsonl"), files(reports));
     assertNothingLeftRunning();
   }
 
