@@ -448,6 +448,12 @@ public final class WsChaosProxy implements AutoCloseable {
     timeline.close();
   }
 
+  /** {@code WsChaosProxy[ws://127.0.0.1:PORT/ -> ws://upstream/]}. */
+  @Override
+  public String toString() {
+    return "WsChaosProxy[" + url() + " -> " + server.options().upstream() + "]";
+  }
+
   private static void sleep() {
     try {
       Thread.sleep(POLL_MS);
