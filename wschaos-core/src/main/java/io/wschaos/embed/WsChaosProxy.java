@@ -11,7 +11,11 @@ import io.wschaos.proxy.LinkStats;
 import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
 import io.wschaos.report.HtmlReport;
+import io.wschaos.expect.builtin.BuiltinExpectations;
+import io.wschaos.fault.builtin.BuiltinFaults;
 import io.wschaos.scenario.Messages;
+import io.wschaos.scenario.ScenarioException;
+import io.wschaos.scenario.ScenarioLoader;
 import io.wschaos.spec.Failures;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
@@ -65,6 +69,7 @@ public final class WsChaosProxy implements AutoCloseable {
   private final int clients;
   private final long seed;
   private final Tolerance tolerance;
+  private final Messages messages;
   private final Duration verifyTimeout;
   private final Faults faults;
   private final Object lock = new Object();
@@ -87,6 +92,7 @@ public final class WsChaosProxy implements AutoCloseable {
     private Duration verifyTimeout = DEFAULT_VERIFY_TIMEOUT;
     private Duration upstreamTimeout = Duration.ofSeconds(60);
     private String name = "wschaos";
+    private Messages messages = Messages.NONE;
     private final List<Object> faults = new ArrayList<>();
 
     Builder() {}
@@ -151,6 +157,23 @@ public final class WsChaosProxy implements AutoCloseable {
       return this;
     }
 
+    /**
+     * What sequence numbers, acks, heartbeats and client ids look like here: a scenario's {@code
+     * messages:} block, in YAML or JSON ({@code "{seq: {to: client, match: {type: data}, field: /seq},
+     * ack: {to: server, match: {type: ack}, field: /seq}}"}); expectations then name them
+     * ({@code delivered: {to: client, seq: seq}}), and their defaults use them, as in a scenario.
+     *
+     * @throws ConfigException with every problem located in the text ({@code messages:1:40: messages.seq.field: …})
+     */
+    public Builder messages(String block) {
+      try {
+        this.messages = new ScenarioLoader(BuiltinFaults.catalog(), BuiltinExpectations.catalog()).parseMessages(block, "messages");
+      } catch (ScenarioException e) {
+        throw new ConfigException(e.errors().stream().map(Object::toString).toList());
+      }
+      return this;
+    }
+
     /** The name in the run header and in reports (default {@code wschaos}). */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -194,6 +217,7 @@ public final class WsChaosProxy implements AutoCloseable {
     this.clients = b.clients;
     this.seed = b.seed;
     this.tolerance = b.tolerance;
+    this.messages = b.messages;
     this.verifyTimeout = b.verifyTimeout;
     this.timeline = new Timeline(Level.PREVIEW);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(2)
@@ -335,7 +359,7 @@ public final class WsChaosProxy implements AutoCloseable {
   private Verdict judge(Expectation x, boolean runOver) {
     List<Event> events = timeline();
     long now = timeline.now();
-    Judging j = new Judging(events, now, runOver, clients, now, tolerance, Messages.NONE);
+    Judging j = new Judging(events, now, runOver, clients, now, tolerance, messages);
     try {
       Verdict v = x.judge(j);
       return runOver && !v.isFinal() ? new Verdict(v.status(), true, v.sentence(), v.evidence()) : v;

@@ -113,6 +113,36 @@ public final class ScenarioLoader {
   private static final Comparator<ScenarioError> IN_FILE_ORDER =
       Comparator.comparing(ScenarioError::file).thenComparingInt(ScenarioError::line).thenComparingInt(ScenarioError::column);
 
+  /**
+   * A {@code messages:} block on its own, in YAML or JSON — its declarations, as {@code seq: {to:
+   * client, match: {type: data}, field: /seq}} — checked like a scenario file's (the Java API's
+   * proxies declare theirs so). Every problem is located in {@code text}, with the scenario file's
+   * key path: {@code where:1:40: messages.seq.field: 'seq' is not a JSON pointer …}.
+   *
+   * @throws ScenarioException with every problem
+   */
+  public Messages parseMessages(String text, String where) {
+    LocatedYaml y = LocatedYaml.parse(text == null ? "" : text, where);
+    List<ScenarioError> errors = new ArrayList<>();
+    if (y.root() == null) {
+      y.issues().forEach(i -> errors.add(locate(y, i)));
+      throw new ScenarioException(errors);
+    }
+    y.issues().forEach(i -> errors.add(locate(y, i)));
+    ScenarioBuilder b = new ScenarioBuilder(faults, expectations);
+    Messages m = b.messages(y.root().isMissingNode() ? null : y.root());
+    for (Issue i : b.issues()) {
+      // paths are the scenario file's (messages.seq.field); the text is the block's value
+      String inText = i.path().equals("messages") ? "" : i.path().startsWith("messages.") ? i.path().substring("messages.".length()) : i.path();
+      LocatedYaml.Mark mark = y.locate(new Issue(inText, i.message(), i.atKey(), i.at()));
+      errors.add(new ScenarioError(mark.file(), mark.line(), mark.column(), i.path(), i.message()));
+    }
+    if (!errors.isEmpty()) {
+      throw new ScenarioException(errors);
+    }
+    return m;
+  }
+
   private static ScenarioError locate(LocatedYaml y, Issue i) {
     LocatedYaml.Mark m = y.locate(i);
     return new ScenarioError(m.file(), m.line(), m.column(), i.path(), i.message());

@@ -129,6 +129,25 @@ class WsChaosProxyTest {
   }
 
   @Test
+  void declaredMessagesAreWhatExpectationsNameAndABadBlockIsLocated() {
+    Expect delivered = Expect.parse("delivered: {to: client, seq: seq, lost: 0}");
+    try (WsChaosProxy declared = WsChaos.proxy().upstream(feed.url()).messages("{seq: {to: client, match: {type: data}, field: /seq}}").start();
+        WsChaosProxy bare = WsChaos.proxy().upstream(feed.url()).verifyTimeout(ofMillis(500)).start();
+        JdkClient a = new JdkClient(declared.url(), null, 1).start();
+        JdkClient b = new JdkClient(bare.url(), null, 1).start()) {
+      declared.await(Events.message(Side.CLIENT).nth(5), ofSeconds(10));
+      bare.await(Events.message(Side.CLIENT).nth(5), ofSeconds(10));
+      Verdict v = declared.verify(delivered);
+      assertEquals(Verdict.Status.PASS, v.status(), v::sentence);
+      Verdict undeclared = bare.verify(delivered);
+      assertFalse(undeclared.passed(), undeclared::sentence);
+    }
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> WsChaos.proxy().upstream(feed.url()).messages("{seq: {to: client, field: seq}}"));
+    assertEquals("messages:1:27: messages.seq.field: 'seq' is not a JSON pointer: it starts with /, e.g. /seq", e.getMessage());
+  }
+
+  @Test
   void awaitGivesUpWithTheTimelineSoFar() {
     try (WsChaosProxy proxy = proxy()) {
       AssertionError e = assertThrows(AssertionError.class, () -> proxy.await(Events.open().nth(2), Duration.ofMillis(200)));

@@ -45,6 +45,9 @@ public @interface WsChaos {
   /** Fault entries (YAML or JSON) armed at the start of every test, e.g. {@code "{delay: {to: client, by: 100ms}}"}. */
   String[] faults() default {};
 
+  /** The scenario schema's {@code messages:} block (sequences, acks, heartbeats, client ids) in YAML or JSON; none by default. */
+  String messages() default "";
+
   /** Where timelines and reports go; the {@code wschaos.reportDir} system property overrides it. */
   String reportDir() default "target/wschaos";
 

@@ -70,6 +70,7 @@ public final class WsChaosExtension
     final List<Object> faults = new ArrayList<>();
     Path reportDir = Path.of("target", "wschaos");
     double feedRate = 10;
+    String messages;
     Duration verifyTimeout = WsChaosProxy.DEFAULT_VERIFY_TIMEOUT;
     Consumer<WsChaosProxy.Builder> configure = b -> {};
   }
@@ -148,6 +149,11 @@ public final class WsChaosExtension
   /** A fault entry in YAML or JSON armed at the start of every test. */
   public WsChaosExtension fault(String entry) {
     return change(s -> s.faults.add(Objects.requireNonNull(entry, "entry")));
+  }
+
+  /** The scenario schema's {@code messages:} block, in YAML or JSON ({@code WsChaosProxy.Builder#messages}). */
+  public WsChaosExtension messages(String block) {
+    return change(s -> s.messages = Objects.requireNonNull(block, "messages"));
   }
 
   /** Where timelines and reports go (default {@code target/wschaos}). */
@@ -357,6 +363,9 @@ public final class WsChaosExtension
     URI upstream = s.feed ? cs.feed.url() : s.upstream.get();
     WsChaosProxy.Builder b = io.wschaos.embed.WsChaos.proxy().upstream(upstream).seed(s.seed).clients(s.clients)
         .verifyTimeout(s.verifyTimeout).name(name);
+    if (s.messages != null && !s.messages.isBlank()) {
+      b.messages(s.messages);
+    }
     s.configure.accept(b);
     WsChaosProxy proxy = b.start();
     try {
@@ -407,6 +416,7 @@ public final class WsChaosExtension
     s.faults.addAll(List.of(w.faults()));
     s.reportDir = Path.of(w.reportDir());
     s.feedRate = w.feedRate();
+    s.messages = w.messages();
     s.verifyTimeout = Duration.ofMillis(w.verifyTimeoutMillis());
     return s;
   }
