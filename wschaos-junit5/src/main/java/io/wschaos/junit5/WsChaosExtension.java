@@ -82,7 +82,9 @@ public final class WsChaosExtension
 
   private WsChaosExtension(Settings fixed) {
     this.fixed = fixed;
-    this.namespace = ExtensionContext.Namespace.create(WsChaosExtension.class, fixed == null ? "annotation" : Integer.toHexString(System.identityHashCode(this)));
+    // a field's extension keeps its state apart from any other one's (namespace parts compare by equals: identity here)
+    this.namespace = fixed == null ? ExtensionContext.Namespace.create(WsChaosExtension.class)
+        : ExtensionContext.Namespace.create(WsChaosExtension.class, this);
   }
 
   // ---- building one as a field ----
