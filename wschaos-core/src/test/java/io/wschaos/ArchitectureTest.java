@@ -21,42 +21,241 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Enforces the allowed-imports table of DESIGN.md ("Architecture") on every main source file:
- * its import lines and any fully qualified {@code io.wschaos.}, {@code io.vertx.} or {@code
- * io.netty.} name in its code (comments and string literals are ignored).
+ * Enforces the allowed-imports table of docs/architecture.md on every main source file (of the
+ * root project and of every Maven module: {@code src/main/java}, {@code * /src/main/java}): its
+ * import lines and any fully qualified {@code io.wschaos.}, {@code io.vertx.} or {@code io.netty.}
+ * name in its code (comments and string literals are ignored). Independently of the table, no two
+ * packages may depend on each other, directly or through others: the dependency graph, computed
+ * from those same imports, has no cycle, both between Java packages ({@code fault.builtin}) and
+ * between the layers the table lists ({@code fault}).
  */
 class ArchitectureTest {
-  /** Every module's main sources: tests run at the checkout's root, where the modules are. */
-  private static List<Path> mainSources() throws IOException {
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> modules = Files.list(Path.of("."))) {
-      for (Path module : modules.filter(m -> m.getFileName().toString().startsWith("wschaos-")).sorted().toList()) {
-        Path main = module.resolve(Path.of("src", "main", "java", "io", "wschaos"));
-        if (!Files.isDirectory(main)) {
-          continue;
-        }
-        try (Stream<Path> walk = Files.walk(main)) {
-          walk.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add);
-        }
-      }
+  @Test
+  void mainSourcesFollowTheAllowedImportsTable() throws IOException {
+    Map<String, String> sources = mainSources();
+    List<String> violations = new ArrayList<>();
+    sources.forEach((name, text) -> violations.addAll(ImportRules.check(name, text)));
+    if (!violations.isEmpty()) {
+      fail(violations.size() + " dependencies break the allowed-imports table (" + sources.size()
+          + " files scanned):\n" + String.join("\n", violations));
     }
-    return files;
   }
 
   @Test
-  void mainSourcesFollowTheAllowedImportsTable() throws IOException {
-    List<Path> files = mainSources();
-    assertTrue(files.size() > 100, () -> "only " + files.size() + " Java sources under "
-        + Path.of(".").toAbsolutePath() + "/wschaos-*/src/main/java: run the tests from the checkout's root");
-
-    List<String> violations = new ArrayList<>();
-    for (Path file : files) {
-      String name = file.toString().replace('\\', '/');
-      violations.addAll(ImportRules.check(name, Files.readString(file, StandardCharsets.UTF_8)));
+  void noPackageDependsOnItselfThroughOthers() throws IOException {
+    Map<String, String> sources = mainSources();
+    List<String> cycles = new ArrayList<>(Cycles.find(sources, false));
+    cycles.addAll(Cycles.find(sources, true));
+    if (!cycles.isEmpty()) {
+      fail(cycles.size() + " package cycle(s) in the main sources (" + sources.size() + " files scanned):\n"
+          + String.join("\n", cycles));
     }
-    if (!violations.isEmpty()) {
-      fail(violations.size() + " dependencies break DESIGN.md's allowed-imports table (" + files.size()
-          + " files scanned):\n" + String.join("\n", violations));
+  }
+
+  @Test
+  void cycleFinderNamesEveryCycleWithTheImportsThatCloseIt() {
+    Map<String, String> sources = new LinkedHashMap<>();
+    sources.put("a/A.java", "package io.wschaos.scenario;\nimport io.wschaos.expect.Expectation;\n");
+    sources.put("b/B.java", "package io.wschaos.expect;\n\nimport io.wschaos.timeline.Event;\n"
+        + "class B { io.wschaos.scenario.Messages m; }\n");
+    sources.put("c/C.java", "package io.wschaos.timeline;\nimport io.wschaos.frame.Frame;\n");
+    sources.put("d/D.java", "package io.wschaos.fault.builtin;\nimport io.wschaos.fault.Fault;\n");
+    sources.put("e/E.java", "package io.wschaos.fault;\nimport io.wschaos.pipeline.Chain;\n");
+    sources.put("f/F.java", "package io.wschaos.pipeline;\nimport static io.wschaos.fault.builtin.DropFault.X;\n");
+
+    assertEquals(
+        List.of("cycle expect → scenario → expect: b/B.java:4 refers to io.wschaos.scenario.Messages;"
+                + " a/A.java:2 imports io.wschaos.expect.Expectation",
+            "cycle fault → pipeline → fault.builtin → fault: e/E.java:2 imports io.wschaos.pipeline.Chain;"
+                + " f/F.java:2 imports io.wschaos.fault.builtin.DropFault.X; d/D.java:2 imports io.wschaos.fault.Fault"),
+        Cycles.find(sources, false));
+    assertEquals(
+        List.of("cycle between layers expect → scenario → expect: b/B.java:4 refers to io.wschaos.scenario.Messages;"
+                + " a/A.java:2 imports io.wschaos.expect.Expectation",
+            "cycle between layers fault → pipeline → fault: e/E.java:2 imports io.wschaos.pipeline.Chain;"
+                + " f/F.java:2 imports io.wschaos.fault.builtin.DropFault.X"),
+        Cycles.find(sources, true));
+    sources.remove("a/A.java");
+    sources.remove("e/E.java");
+    assertEquals(List.of(), Cycles.find(sources, false));
+    assertEquals(List.of(), Cycles.find(sources, true));
+  }
+
+  /** Every main source file by its path from the repository root: the root project's and every module's. */
+  static Map<String, String> mainSources() throws IOException {
+    List<Path> roots = new ArrayList<>();
+    if (Files.isDirectory(Path.of("src", "main", "java"))) {
+      roots.add(Path.of("src", "main", "java"));
+    }
+    try (Stream<Path> modules = Files.list(Path.of("."))) {
+      modules.map(m -> m.resolve(Path.of("src", "main", "java"))).filter(Files::isDirectory).sorted().forEach(roots::add);
+    }
+    assertTrue(!roots.isEmpty(), () -> "no src/main/java under " + Path.of(".").toAbsolutePath());
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (Path root : roots) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        for (Path file : walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+          sources.put(Path.of(".").relativize(file).normalize().toString().replace('\\', '/'),
+              Files.readString(file, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertTrue(sources.size() > 100, () -> "only " + sources.size() + " Java sources under " + roots
+        + ": run the tests from the checkout's root");
+    return sources;
+  }
+
+  /** The package dependency graph of a set of sources, and its cycles (Tarjan's strongly connected components). */
+  static final class Cycles {
+    private Cycles() {}
+
+    /**
+     * One line per cycle: its packages in order and, for each step, the first line that makes it.
+     * {@code layers}: packages are folded to the first name under {@code io.wschaos} (the table's rows).
+     */
+    static List<String> find(Map<String, String> sources, boolean layers) {
+      Map<String, Map<String, String>> edges = new java.util.TreeMap<>(); // from → to → evidence
+      sources.forEach((file, text) -> {
+        String[] lines = ImportRules.stripCommentsAndLiterals(text).split("\n", -1);
+        String from = null;
+        for (int i = 0; i < lines.length; i++) {
+          Matcher pm = ImportRules.PACKAGE.matcher(lines[i]);
+          if (from == null && pm.find()) {
+            from = unit(pm.group(1), layers);
+            continue;
+          }
+          if (from == null) {
+            continue;
+          }
+          Matcher imp = ImportRules.IMPORT.matcher(lines[i]);
+          List<String> targets = new ArrayList<>();
+          String verb = imp.find() ? "imports" : "refers to";
+          if (verb.equals("imports")) {
+            targets.add(imp.group(1));
+          } else {
+            Matcher q = ImportRules.QUALIFIED.matcher(lines[i]);
+            while (q.find()) {
+              targets.add(q.group(1));
+            }
+          }
+          for (String t : targets) {
+            if (!t.startsWith("io.wschaos.")) {
+              continue;
+            }
+            String to = unit(packageOf(t), layers);
+            if (!to.equals(from)) {
+              edges.computeIfAbsent(from, k -> new java.util.TreeMap<>())
+                  .putIfAbsent(to, file + ":" + (i + 1) + " " + verb + " " + t);
+            }
+          }
+        }
+      });
+      List<String> out = new ArrayList<>();
+      for (List<String> component : new Tarjan(edges).components()) {
+        if (component.size() > 1) {
+          List<String> path = shortestCycle(component.get(0), edges, new LinkedHashSet<>(component));
+          StringBuilder b = new StringBuilder(layers ? "cycle between layers " : "cycle ");
+          b.append(String.join(" → ", path)).append(": ");
+          List<String> why = new ArrayList<>();
+          for (int k = 0; k + 1 < path.size(); k++) {
+            why.add(edges.get(path.get(k)).get(path.get(k + 1)));
+          }
+          out.add(b.append(String.join("; ", why)).toString());
+        }
+      }
+      return out;
+    }
+
+    /** {@code io.wschaos.fault.builtin.DropFault.Params} → {@code io.wschaos.fault.builtin}. */
+    private static String packageOf(String name) {
+      List<String> parts = new ArrayList<>();
+      for (String part : name.split("\\.")) {
+        if (part.equals("*") || Character.isUpperCase(part.charAt(0))) {
+          break;
+        }
+        parts.add(part);
+      }
+      return String.join(".", parts);
+    }
+
+    private static String unit(String pkg, boolean layers) {
+      String rest = pkg.startsWith("io.wschaos.") ? pkg.substring("io.wschaos.".length()) : pkg;
+      return layers ? rest.split("\\.")[0] : rest;
+    }
+
+    /** The shortest path from {@code start} back to itself inside one component (breadth first). */
+    private static List<String> shortestCycle(String start, Map<String, Map<String, String>> edges, Set<String> within) {
+      Map<String, String> parent = new LinkedHashMap<>();
+      java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(start));
+      while (!queue.isEmpty()) {
+        String at = queue.poll();
+        for (String next : edges.getOrDefault(at, Map.of()).keySet()) {
+          if (next.equals(start)) {
+            List<String> path = new ArrayList<>(List.of(start));
+            for (String p = at; !p.equals(start); p = parent.get(p)) {
+              path.add(1, p);
+            }
+            path.add(start);
+            return path;
+          }
+          if (within.contains(next) && !parent.containsKey(next)) {
+            parent.put(next, at);
+            queue.add(next);
+          }
+        }
+      }
+      throw new IllegalStateException("no cycle through " + start);
+    }
+
+    private static final class Tarjan {
+      private final Map<String, Map<String, String>> edges;
+      private final Map<String, Integer> index = new LinkedHashMap<>();
+      private final Map<String, Integer> low = new LinkedHashMap<>();
+      private final java.util.Deque<String> stack = new java.util.ArrayDeque<>();
+      private final Set<String> onStack = new LinkedHashSet<>();
+      private final List<List<String>> components = new ArrayList<>();
+
+      Tarjan(Map<String, Map<String, String>> edges) {
+        this.edges = edges;
+      }
+
+      List<List<String>> components() {
+        Set<String> nodes = new java.util.TreeSet<>(edges.keySet());
+        edges.values().forEach(m -> nodes.addAll(m.keySet()));
+        for (String n : nodes) {
+          if (!index.containsKey(n)) {
+            visit(n);
+          }
+        }
+        components.forEach(java.util.Collections::sort);
+        components.sort(java.util.Comparator.comparing(c -> c.get(0)));
+        return components;
+      }
+
+      private void visit(String n) {
+        index.put(n, index.size());
+        low.put(n, index.get(n));
+        stack.push(n);
+        onStack.add(n);
+        for (String m : edges.getOrDefault(n, Map.of()).keySet()) {
+          if (!index.containsKey(m)) {
+            visit(m);
+            low.put(n, Math.min(low.get(n), low.get(m)));
+          } else if (onStack.contains(m)) {
+            low.put(n, Math.min(low.get(n), index.get(m)));
+          }
+        }
+        if (low.get(n).equals(index.get(n))) {
+          List<String> c = new ArrayList<>();
+          String m;
+          do {
+            m = stack.pop();
+            onStack.remove(m);
+            c.add(m);
+          } while (!m.equals(n));
+          components.add(c);
+        }
+      }
     }
   }
 
@@ -145,7 +344,7 @@ class ArchitectureTest {
         ImportRules.check("D.java", "package io.wschaos.demo;\nimport io.vertx.core.Vertx;\n"
             + "import io.netty.channel.Channel;\n"));
     assertEquals(
-        List.of("U.java:1 is in package io.wschaos.util, which DESIGN.md's allowed-imports table does not list"),
+        List.of("U.java:1 is in package io.wschaos.util, which the allowed-imports table (docs/architecture.md) does not list"),
         ImportRules.check("U.java", "package io.wschaos.util;\nimport java.util.List;\n"));
   }
 
@@ -169,7 +368,7 @@ class ArchitectureTest {
     assertEquals(List.of(), ImportRules.check("C.java", cli));
   }
 
-  /** DESIGN.md's allowed-imports table, and the scanner that applies it to one source file. */
+  /** The allowed-imports table of docs/architecture.md, and the scanner that applies it to one source file. */
   static final class ImportRules {
     enum Lib { VERTX, NETTY, THIRD_PARTY }
 
@@ -185,13 +384,14 @@ class ArchitectureTest {
       rule("timeline", THIRD, "frame");
       rule("fault", THIRD, "frame", "timeline", "spec");
       rule("pipeline", THIRD, "frame", "timeline", "fault", "spec");
-      rule("scenario", THIRD, "frame", "timeline", "spec", "fault", "expect"); // catalogue interfaces only
-      rule("expect", THIRD, "frame", "timeline", "spec", "scenario");
+      rule("expect", THIRD, "frame", "timeline", "spec");
+      rule("scenario", THIRD, "frame", "timeline", "spec", "fault", "expect"); // the model holds faults and expectations
       rule("journal", THIRD, "frame", "timeline", "expect");
       rule("report", THIRD, "frame", "timeline", "expect", "journal");
       rule("proxy", EnumSet.allOf(Lib.class), "frame", "timeline", "fault", "pipeline");
       rule("api", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "spec", "fault", "pipeline", "proxy",
           "scenario");
+      rule("toxiproxy", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "spec", "fault", "pipeline", "proxy");
       rule("runner", EnumSet.allOf(Lib.class), "frame", "timeline", "spec", "fault", "pipeline", "proxy", "expect",
           "scenario", "journal", "report", "demo"); // all but cli and api
       rule("demo", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY));
@@ -208,9 +408,9 @@ class ArchitectureTest {
       TABLE.put(pkg, new Rule(new LinkedHashSet<>(List.of(packages)), libs, false));
     }
 
-    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;");
-    private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
-    private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])(io\\.(?:wschaos|vertx|netty)(?:\\.\\w+)+)");
+    static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;");
+    static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
+    static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])(io\\.(?:wschaos|vertx|netty)(?:\\.\\w+)+)");
 
     private ImportRules() {}
 
@@ -233,7 +433,7 @@ class ArchitectureTest {
       Rule rule = pkg == null ? null : TABLE.get(pkg);
       if (rule == null) {
         return List.of(file + ":" + packageLine + " is in package " + owner
-            + ", which DESIGN.md's allowed-imports table does not list");
+            + ", which the allowed-imports table (docs/architecture.md) does not list");
       }
       List<String> violations = new ArrayList<>();
       for (int i = 0; i < lines.length; i++) {

@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.wschaos.demo.FeedServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "demo-server",
     mixinStandardHelpOptions = true,
     description = "Run the builtin feed server standalone (docs/feed-protocol.md); runs until stopped.")
-final class DemoServerCommand implements Callable<Integer> {
+final class DemoServerCommand extends WschaosCommand {
   @Option(names = "--port", defaultValue = "9000", description = "Port on 127.0.0.1, 0 for any (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -32,9 +31,14 @@ final class DemoServerCommand implements Callable<Integer> {
   @Option(names = "--state", paramLabel = "FILE", description = "Keep the sequence position here so it survives a restart.")
   Path state;
 
+  private FeedServer.Options options;
+
+  DemoServerCommand(Wiring wiring) {
+    super(wiring);
+  }
+
   @Override
-  public Integer call() throws Exception {
-    FeedServer.Options options;
+  void validate() {
     try {
       options =
           FeedServer.Options.defaults()
@@ -56,6 +60,10 @@ final class DemoServerCommand implements Callable<Integer> {
         throw new CommandFailure(ExitCode.BAD_INPUT, "--state " + state + ": " + OutputPaths.reason(e), e);
       }
     }
+  }
+
+  @Override
+  int execute() throws Exception {
     Vertx vertx = Vertx.vertx();
     FeedServer server;
     try {
@@ -68,7 +76,8 @@ final class DemoServerCommand implements Callable<Integer> {
       }
       throw new CommandFailure(ExitCode.ENVIRONMENT, "cannot start the feed server on " + host + ":" + port + ": " + io.wschaos.spec.Failures.describe(e), e);
     }
-    System.out.printf("wschaos demo-server: feed on ws://%s:%d/ (tokens: http://%s:%d/token)%n", host, server.port(), host, server.port());
+    out().printf("wschaos demo-server: feed on ws://%s:%d/ (tokens: http://%s:%d/token)%n", host, server.port(), host, server.port());
+    out().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,5 +1,7 @@
 package io.wschaos.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 
 /** The {@code wschaos} command line. */
@@ -15,9 +17,18 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code; tests call this in-process. */
+  /** Runs a command line with the builtin catalogues on this process's stdout and stderr; returns its exit code. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new RootCommand());
+    Charset cs = Charset.defaultCharset();
+    return run(Wiring.builtin(), new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true),
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true), args);
+  }
+
+  /** Runs a command line built with {@code wiring}, printing to {@code out} and {@code err}; tests call this in-process. */
+  static int run(Wiring wiring, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new RootCommand(), new Factory(wiring));
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setParameterExceptionHandler(Main::badFlag);
     cli.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
@@ -37,7 +48,23 @@ public final class Main {
           }
           return ExitCode.ENVIRONMENT.code();
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** Builds the subcommands with the wiring (their one constructor takes it); anything else as picocli would. */
+  private record Factory(Wiring wiring) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (WschaosCommand.class.isAssignableFrom(cls)) {
+        return cls.cast(cls.getDeclaredConstructor(Wiring.class).newInstance(wiring));
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
   }
 
   private static int badFlag(CommandLine.ParameterException ex, String[] args) {

@@ -12,7 +12,6 @@ import java.net.BindException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
     name = "proxy",
     mixinStandardHelpOptions = true,
     description = "Relay WebSocket connections to an upstream server and record them; runs until stopped (Ctrl-C).")
-final class ProxyCommand implements Callable<Integer> {
+final class ProxyCommand extends WschaosCommand {
   @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080", converter = HostPort.Converter.class,
       description = "Where clients connect (default: ${DEFAULT-VALUE}).")
   HostPort listen;
@@ -36,6 +35,10 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
       description = "Where the control API listens (default: ${DEFAULT-VALUE}); 'off' disables it. See docs/api.md.")
   String api;
+
+  @Option(names = "--toxiproxy-api", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "Also answer Toxiproxy's HTTP API here (default: off): Toxiproxy clients add proxies of their own, recorded on this timeline (docs/toxiproxy.md).")
+  HostPort toxiproxyApi;
 
   @Option(names = "--ui", description = "Serve the live timeline and a fault panel at http://<api>/ui (needs --api).")
   boolean ui;
@@ -83,15 +86,25 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--ready-file", paramLabel = "FILE", hidden = true, description = "Write the bound port here once listening (for tests and benchmarks).")
   java.nio.file.Path readyFile;
 
+  // What validate() made of the flags, for execute().
+  private URI up;
+  private ProxyOptions options;
+  private ApiOptions apiOptions;
+  private Level recording;
+  private java.util.List<io.wschaos.fault.FaultSpec> initialFaults;
+
+  ProxyCommand(Wiring wiring) {
+    super(wiring);
+  }
+
+  /** Every flag is checked before anything is created: bad input leaves no timeline file behind. */
   @Override
-  public Integer call() throws Exception {
-    URI up;
+  void validate() {
     try {
       up = new URI(upstream);
     } catch (URISyntaxException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--upstream: '" + upstream + "' is not a URL (e.g. ws://127.0.0.1:9000)");
     }
-    ProxyOptions options;
     try {
       options = ProxyOptions.of(up).withListen(listen.host(), listen.port()).withMaxFrameBytes(maxFrame).withSeed(seed)
           .withUpstreamTimeout(upstreamTimeout).withHeadTimeout(handshakeTimeout);
@@ -101,19 +114,23 @@ final class ProxyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(ExitCode.BAD_INPUT, (e.getMessage().contains("event loop") ? "--event-loops: " : e.getMessage().contains("handshake timeout") ? "--handshake-timeout: " : "--upstream: ") + e.getMessage());
     }
-    ApiOptions apiOptions = parseApi();
+    apiOptions = parseApi();
     if (ui && apiOptions == null) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--ui: the live UI is served by the control API; do not combine it with --api off");
     }
-    Level recording = parseLevel();
-    // Every flag is checked before anything is created: bad input leaves no timeline file behind.
-    java.util.List<io.wschaos.fault.FaultSpec> initialFaults = parseFaults();
+    recording = parseLevel();
+    initialFaults = parseFaults();
     if (!"native".equals(transport) && !"nio".equals(transport)) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--transport: '" + transport + "' is not native or nio");
     }
     if (timelineFile != null) {
       OutputPaths.file("--timeline", timelineFile);
     }
+  }
+
+  @Override
+  int execute() throws Exception {
+    java.io.PrintWriter out = out();
     Timeline.Options timelineOptions = Timeline.Options.defaults().withRedact(!noRedact);
     Timeline timeline;
     try {
@@ -123,8 +140,10 @@ final class ProxyCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport("native".equals(transport)));
     ProxyServer proxy;
+    // Shared with the Toxiproxy API's proxies, which record on the same timeline.
+    java.util.concurrent.atomic.AtomicInteger linkNumbers = new java.util.concurrent.atomic.AtomicInteger();
     try {
-      proxy = ProxyServer.start(vertx, options, timeline).await();
+      proxy = ProxyServer.start(vertx, options, timeline, linkNumbers).await();
     } catch (Exception e) {
       vertx.close();
       timeline.close();
@@ -152,34 +171,58 @@ final class ProxyCommand implements Callable<Integer> {
         throw cannotListen("--api " + apiOptions.host() + ":" + apiOptions.port(), e);
       }
     }
-    System.out.printf(
+    io.wschaos.toxiproxy.ToxiproxyApi toxiproxy = null;
+    if (toxiproxyApi != null) {
+      var collection = new io.wschaos.toxiproxy.Toxiproxies(vertx, timeline, linkNumbers, seed, wiring.faults());
+      try {
+        toxiproxy = io.wschaos.toxiproxy.ToxiproxyApi.start(apiVertx != null ? apiVertx : vertx, collection, toxiproxyApi.host(), toxiproxyApi.port()).await();
+      } catch (Exception e) {
+        if (control != null) {
+          control.close().await();
+          apiVertx.close();
+        }
+        proxy.close().await();
+        vertx.close();
+        timeline.close();
+        throw cannotListen("--toxiproxy-api " + toxiproxyApi.host() + ":" + toxiproxyApi.port(), e);
+      }
+    }
+    out.printf(
         "wschaos proxy: ws://%s:%d -> %s (recording: %s, seed: %d, transport: %s)%n",
         listen.host(), proxy.port(), up, recording.name().toLowerCase(), seed, vertx.isNativeTransportEnabled() ? "native" : "nio");
     for (io.wschaos.fault.FaultSpec f : initialFaults) {
-      System.out.printf("wschaos fault: %s (%s) armed%n", f.id(), f.name());
+      out.printf("wschaos fault: %s (%s) armed%n", f.id(), f.name());
     }
     if (control != null && ui) {
-      control.enableUi(io.wschaos.scenario.ScenarioSchema.generate(Catalogs.faults(), Catalogs.expectations()).path("$defs").path("faults"));
+      control.enableUi(io.wschaos.scenario.ScenarioSchema.generate(wiring.faults(), wiring.expectations()).path("$defs").path("faults"));
     }
     if (control != null) {
-      System.out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
+      out.printf("wschaos api: %s%s%n", control.url(), apiOptions.token() != null ? " (requests need the API token)" : "");
       if (ui) {
-        System.out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? " (opens the UI once, in one browser)" : "");
+        out.printf("wschaos ui: %s%s%n", control.uiUrl(), apiOptions.token() != null ? " (opens the UI once, in one browser)" : "");
       }
     }
-    if (timelineFile != null) {
-      System.out.printf("wschaos timeline: %s%s%n", timelineFile, noRedact ? " (not redacted)" : "");
+    if (toxiproxy != null) {
+      out.printf("wschaos toxiproxy api: http://%s:%d (Toxiproxy clients; docs/toxiproxy.md)%n", toxiproxyApi.host(), toxiproxy.port());
     }
+    if (timelineFile != null) {
+      out.printf("wschaos timeline: %s%s%n", timelineFile, noRedact ? " (not redacted)" : "");
+    }
+    out.flush();
     if (readyFile != null) {
       java.nio.file.Files.writeString(readyFile, Integer.toString(proxy.port()));
     }
     ControlApi controlApi = control;
+    io.wschaos.toxiproxy.ToxiproxyApi toxiproxyServer = toxiproxy;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
+                    if (toxiproxyServer != null) {
+                      toxiproxyServer.close().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    }
                     if (controlApi != null) {
                       controlApi.close().toCompletionStage().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS);
                     }
@@ -200,7 +243,7 @@ final class ProxyCommand implements Callable<Integer> {
 
   /** Every --fault entry, parsed by the same code as scenario files and the API; bad ones are exit 2. */
   private java.util.List<io.wschaos.fault.FaultSpec> parseFaults() {
-    var parser = new io.wschaos.fault.FaultEntryParser(io.wschaos.fault.builtin.BuiltinFaults.catalog());
+    var parser = new io.wschaos.fault.FaultEntryParser(wiring.faults());
     var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
     java.util.List<io.wschaos.fault.FaultSpec> out = new java.util.ArrayList<>();
     java.util.List<String> problems = new java.util.ArrayList<>();
@@ -211,7 +254,7 @@ final class ProxyCommand implements Callable<Integer> {
         e.problems().forEach(pr -> problems.add(pr.toString()));
       } catch (java.io.IOException e) {
         // located as in a scenario file, the argument being the "file": --fault[2]:1:22: YAML syntax error: …
-        io.wschaos.scenario.ScenarioError located = io.wschaos.scenario.ScenarioError.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
+        io.wschaos.spec.Problem located = io.wschaos.scenario.ScenarioLoader.yamlSyntax(faults.get(i), "--fault[" + (i + 1) + "]");
         problems.add(located != null ? located.toString() : "--fault[" + (i + 1) + "]: not YAML or JSON: " + io.wschaos.spec.Failures.describe(e));
       }
     }

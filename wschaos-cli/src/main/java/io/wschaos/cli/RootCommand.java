@@ -1,15 +1,17 @@
 package io.wschaos.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "wschaos",
     mixinStandardHelpOptions = true,
-    version = "wschaos 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "A WebSocket chaos proxy: inject the faults real networks produce, record a timeline, judge recovery.",
-    subcommands = {RunCommand.class, ValidateCommand.class, ProxyCommand.class, DemoServerCommand.class, SchemaCommand.class, TourCommand.class},
+    subcommands = {RunCommand.class, ValidateCommand.class, ProxyCommand.class, DemoServerCommand.class, ToxiproxyCommand.class, SchemaCommand.class, TourCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:all passed",
@@ -21,9 +23,11 @@ final class RootCommand implements Runnable {
   @Option(names = "--verbose", description = "Print stack traces of failures.", scope = picocli.CommandLine.ScopeType.INHERIT)
   boolean verbose;
 
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   static boolean verbose(ParseResult parsed) {

@@ -11,7 +11,7 @@ import io.wschaos.runner.SuiteRunner;
 import io.wschaos.scenario.ClientSpec;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.spec.SpecException;
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import io.wschaos.timeline.Redactor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,19 +19,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
       "Play scenario files: start each scenario's server, the proxy and the client, inject the faults, judge the expectations.",
-      "Prints a line per scenario and per failing expectation, and closes with 'N passed, N failed' (scenarios).",
+      "Prints a line per scenario and per failing expectation, closes with 'N passed, N failed' (scenarios) and says where it wrote reports.",
+      "Errors in scenario files go to stderr, located (file:line:column: key.path: message), as validate prints them.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -40,10 +38,7 @@ import picocli.CommandLine.Spec;
       "2:bad input: a scenario file or a flag; nothing ran",
       "3:the environment failed: port in use, server never ready, client never connected (exited or never tried)"
     })
-final class RunCommand implements Callable<Integer> {
-  /** How scenario files are read: the YAML loader with the builtin catalogues. Tests set their own. */
-  static volatile ScenarioLoading loader = ScenarioLoading.YAML;
-
+final class RunCommand extends WschaosCommand {
   @Option(names = "--client", paramLabel = "CMD|external",
       description = "Run this client command in every scenario instead of its own, or 'external' to print the proxy URL and wait for a client started elsewhere.")
   String client;
@@ -67,13 +62,14 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Scenario files or folders (a folder is a suite).")
   List<Path> paths;
 
-  @Spec CommandSpec spec;
+  RunCommand(Wiring wiring) {
+    super(wiring);
+  }
 
   @Override
-  public Integer call() {
-    validate();
+  int execute() {
     List<Scenario> scenarios = overridden(load());
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     SuiteJournal suite;
     ScenarioRunner.Options options = ScenarioRunner.Options.defaults().withNotices(line -> print(out, List.of(line)));
     try (SuiteRunner runner = new SuiteRunner(parallel, options)) {
@@ -91,6 +87,16 @@ final class RunCommand implements Callable<Integer> {
     }
     writeReports(suite);
     print(out, ConsoleReport.summary(suite));
+    List<String> written = new ArrayList<>();
+    if (junit != null) {
+      written.add("JUnit XML " + junit);
+    }
+    if (report != null) {
+      written.add("timelines and HTML views " + report + " (open " + report.resolve("index.html") + ")");
+    }
+    if (!written.isEmpty()) {
+      print(out, List.of("reports: " + String.join("; ", written)));
+    }
     return switch (suite.outcome()) {
       case PASSED -> ExitCode.OK.code();
       case FAILED -> ExitCode.FAILED.code();
@@ -98,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
     };
   }
 
-  private void validate() {
+  @Override
+  void validate() {
     if (parallel < 1) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--parallel: " + parallel + " is not a number of runs at once (1 or more)");
     }
@@ -119,11 +126,11 @@ final class RunCommand implements Callable<Integer> {
   private List<Scenario> load() {
     List<Scenario> scenarios;
     try {
-      scenarios = loader.load(paths);
+      scenarios = wiring.loader().load(paths);
     } catch (ScenarioLoading.ScenarioLoadException e) {
       throw badInput(e.problems());
     } catch (SpecException e) {
-      throw badInput(e.problems().stream().map(SpecProblem::toString).toList());
+      throw badInput(e.problems().stream().map(Problem::toString).toList());
     }
     if (scenarios.isEmpty()) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "no scenario files in " + paths.stream().map(Path::toString).reduce((a, b) -> a + " " + b).orElse(""));
@@ -145,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
 
   /** Prints every problem but the last, which becomes the one-line failure. */
   private CommandFailure badInput(List<String> problems) {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     for (int i = 0; i < problems.size() - 1; i++) {
       err.println("wschaos: " + problems.get(i));
     }

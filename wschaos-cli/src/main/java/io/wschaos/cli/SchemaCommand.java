@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.wschaos.scenario.ScenarioSchema;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "schema",
@@ -17,13 +14,15 @@ import picocli.CommandLine.Spec;
       "Save it (wschaos schema > wschaos.schema.json) and start a scenario with"
           + " '# yaml-language-server: $schema=wschaos.schema.json'."
     })
-final class SchemaCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+final class SchemaCommand extends WschaosCommand {
+  SchemaCommand(Wiring wiring) {
+    super(wiring);
+  }
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(ScenarioSchema.generate(Catalogs.faults(), Catalogs.expectations())));
+  int execute() throws Exception {
+    PrintWriter out = out();
+    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(ScenarioSchema.generate(wiring.faults(), wiring.expectations())));
     out.flush();
     return ExitCode.OK.code();
   }

@@ -13,11 +13,11 @@ import io.wschaos.demo.FeedServer;
 import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
 import io.wschaos.timeline.Event;
+import io.wschaos.timeline.TimelineText;
 import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     name = "tour",
     mixinStandardHelpOptions = true,
     description = "Start the feed server and a proxy, run a short client session through it, print the timeline, exit.")
-final class TourCommand implements Callable<Integer> {
+final class TourCommand extends WschaosCommand {
   @Option(names = "--messages", defaultValue = "5", description = "Data messages the client reads and acks, 1-100 (default: ${DEFAULT-VALUE}).")
   int messages;
 
@@ -37,19 +37,28 @@ final class TourCommand implements Callable<Integer> {
   private WebSocketClient wsClient;
   private HttpClient httpClient;
 
+  TourCommand(Wiring wiring) {
+    super(wiring);
+  }
+
   @Override
-  public Integer call() throws Exception {
+  void validate() {
     // The feed sends 20 a second and the session waits 10 s: more than 100 could never all come.
     if (messages < 1 || messages > 100) {
       throw new CommandFailure(ExitCode.BAD_INPUT, "--messages: " + messages + " is not between 1 and 100");
     }
+  }
+
+  @Override
+  int execute() throws Exception {
+    java.io.PrintWriter out = out();
     Vertx vertx = Vertx.vertx();
     try (Timeline timeline = new Timeline(Level.PREVIEW)) {
       FeedServer feed = FeedServer.start(vertx, FeedServer.Options.defaults().withPort(0).withRate(20)).await();
       URI upstream = URI.create("ws://127.0.0.1:" + feed.port());
       ProxyServer proxy = ProxyServer.start(vertx, ProxyOptions.of(upstream), timeline).await();
-      System.out.printf("feed server   %s/%n", upstream);
-      System.out.printf("proxy         ws://127.0.0.1:%d/ -> %s/%n", proxy.port(), upstream);
+      out.printf("feed server   %s/%n", upstream);
+      out.printf("proxy         ws://127.0.0.1:%d/ -> %s/%n", proxy.port(), upstream);
 
       httpClient = vertx.createHttpClient();
       String token =
@@ -58,7 +67,7 @@ final class TourCommand implements Callable<Integer> {
               .compose(r -> r.send().compose(resp -> resp.body()))
               .map(b -> new JsonObject(b).getString("token"))
               .await();
-      System.out.printf("client        fetched a token over plain HTTP through the proxy%n");
+      out.printf("client        fetched a token over plain HTTP through the proxy%n");
 
       wsClient = vertx.createWebSocketClient();
       WebSocket ws =
@@ -67,15 +76,16 @@ final class TourCommand implements Callable<Integer> {
               .await();
       session(ws).await(Duration.ofSeconds(10).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       ws.close((short) 1000, "tour done").await();
-      System.out.printf("client        read %d data messages and acked each, ping -> pong, an echo, closed with 1000%n", messages);
+      out.printf("client        read %d data messages and acked each, ping -> pong, an echo, closed with 1000%n", messages);
       proxy.close().await();
       feed.close().await();
 
-      System.out.printf("%ntimeline recorded by the proxy (%d events):%n", timeline.events().size());
+      out.printf("%ntimeline recorded by the proxy (%d events):%n", timeline.events().size());
       for (Event e : timeline.events()) {
-        System.out.println("  " + TimelineText.line(e));
+        out.println("  " + TimelineText.line(e));
       }
     } finally {
+      out.flush();
       vertx.close().await();
     }
     return ExitCode.OK.code();

@@ -1,25 +1,19 @@
 package io.wschaos.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
-/** One {@code Main.run} with stdout and stderr captured, as a user's terminal would show them. */
+/** One {@code Main.run} with its stdout and stderr kept, as a user's terminal would show them. */
 record ConsoleRun(int exit, String out, String err) {
   static ConsoleRun of(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int exit;
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      exit = Main.run(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new ConsoleRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    return of(Wiring.builtin(), args);
+  }
+
+  /** The command line built with {@code wiring} (test catalogues, scenarios built in code). */
+  static ConsoleRun of(Wiring wiring, String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int exit = Main.run(wiring, new PrintWriter(o, true), new PrintWriter(e, true), args);
+    return new ConsoleRun(exit, o.toString(), e.toString());
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** {@code wschaos run} in-process through {@link Main#run}, with scenarios built in code behind the loader seam. */
+/** {@code wschaos run} in-process through {@link Main#run}, with scenarios built in code in place of the loader ({@link Wiring}). */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RunCommandTest {
   @TempDir static Path scripts;
@@ -47,19 +48,17 @@ class RunCommandTest {
     Scenarios.scripts(scripts);
   }
 
-  @AfterEach
-  void restoreLoader() {
-    RunCommand.loader = ScenarioLoading.YAML;
-  }
-
-  /** Runs main with the given scenarios behind the seam; keeps stdout and stderr. */
+  /** Runs main with the given scenarios in place of the files; keeps stdout and stderr. */
   private int run(List<Scenario> scenarios, String... args) {
-    RunCommand.loader = paths -> scenarios;
-    return main(args);
+    return main(Wiring.builtin().withLoader(paths -> scenarios), args);
   }
 
   private int main(String... args) {
-    ConsoleRun run = ConsoleRun.of(args);
+    return main(Wiring.builtin(), args);
+  }
+
+  private int main(Wiring wiring, String... args) {
+    ConsoleRun run = ConsoleRun.of(wiring, args);
     out = run.out();
     err = run.err();
     return run.exit();
@@ -77,6 +76,7 @@ class RunCommandTest {
     return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
   }
 
+  @Tag("node")
   @Test
   void aPassingSuiteExitsZeroWritesJUnitAndTimelinesAndClosesWithTheCount() throws Exception {
     Path junit = dir.resolve("out/junit.xml");
@@ -88,7 +88,9 @@ class RunCommandTest {
     assertEquals("[1/1] start first pass (seed 7)", lines.get(0), "--seed overrides the scenario's");
     assertTrue(lines.get(1).startsWith("[1/1] PASS  first pass  "), lines.toString());
     assertTrue(lines.get(1).endsWith(", seed 7 (every verdict final early)"), lines.get(1));
-    assertEquals("1 passed, 0 failed", lines.get(lines.size() - 1));
+    assertEquals("1 passed, 0 failed", lines.get(lines.size() - 2));
+    assertEquals("reports: JUnit XML " + junit + "; timelines and HTML views " + report + " (open " + report.resolve("index.html") + ")",
+        lines.get(lines.size() - 1), "run says where it wrote reports");
     assertEquals("", err);
 
     Element suites = xml(junit).getDocumentElement();
@@ -107,6 +109,7 @@ class RunCommandTest {
     assertTrue(timeline.stream().anyMatch(e -> e.body() instanceof EventBody.Verdict v && "pass".equals(v.status())));
   }
 
+  @Tag("node")
   @Test
   void aFailingExpectationExitsOneWithItsSentenceOnTheConsoleAndInJUnit() throws Exception {
     Path junit = dir.resolve("junit.xml");
@@ -116,7 +119,8 @@ class RunCommandTest {
     assertEquals(1, code, out + err);
     assertTrue(lines().stream().anyMatch(l -> l.matches("\\[\\d/2] FAIL  fails  .*")), out);
     assertTrue(lines().contains("        fails [fail]: no reconnect followed the close 1001 <within 3 s> & more"), out);
-    assertEquals("1 passed, 1 failed", lines().get(lines().size() - 1));
+    assertEquals("1 passed, 1 failed", lines().get(lines().size() - 2));
+    assertEquals("reports: JUnit XML " + junit, lines().get(lines().size() - 1));
 
     Document doc = xml(junit);
     assertEquals("3", doc.getDocumentElement().getAttribute("tests"), "a test case per expectation");
@@ -134,8 +138,9 @@ class RunCommandTest {
     int code = run(List.of(passing("env")), "run", "--junit", junit.toString(), "x.yaml");
     assertEquals(3, code, out + err);
     assertTrue(lines().stream().anyMatch(l -> l.matches("\\[1/1] ERROR env  .*: the client exited with code 9 before making any connection attempt \\(exit 9\\)")), out);
-    assertEquals("(1 of the failed had an environment error)", lines().get(lines().size() - 2));
-    assertEquals("0 passed, 1 failed", lines().get(lines().size() - 1));
+    assertEquals("(1 of the failed had an environment error)", lines().get(lines().size() - 3));
+    assertEquals("0 passed, 1 failed", lines().get(lines().size() - 2));
+    assertEquals("reports: JUnit XML " + junit, lines().get(lines().size() - 1));
     Document doc = xml(junit);
     assertEquals("1", doc.getDocumentElement().getAttribute("errors"));
     Element error = (Element) doc.getElementsByTagName("error").item(0);
@@ -144,7 +149,6 @@ class RunCommandTest {
 
   /** Runs main on real YAML files, as a user does. */
   private int runFiles(String... args) {
-    RunCommand.loader = ScenarioLoading.YAML;
     return main(args);
   }
 
@@ -155,6 +159,7 @@ class RunCommandTest {
     return file;
   }
 
+  @Tag("node")
   @Test
   void aNodeClientThatCrashesOnAMissingModuleIsAnEnvironmentErrorThatShowsTheErrorLine() throws Exception {
     Path crash = dir.resolve("crash.js");
@@ -175,6 +180,7 @@ class RunCommandTest {
     assertTrue(error.getAttribute("message").contains("Cannot find module 'wschaos-no-such-module'"), error.getAttribute("message"));
   }
 
+  @Tag("node")
   @Test
   void aClientThatStaysAliveAndNeverAttemptsIsAnEnvironmentErrorInOneSentence() throws Exception {
     Path sleeper = dir.resolve("sleeps.js");
@@ -246,6 +252,7 @@ class RunCommandTest {
     assertFalse(err.contains("Exception"), err);
   }
 
+  @Tag("node")
   @Test
   void repeatSaysHowStableEachVerdictWas() {
     int code = run(List.of(passing("twice")), "run", "--repeat", "2", "--client", nodeClient(scripts), "x.yaml");
@@ -264,22 +271,13 @@ class RunCommandTest {
     assertEquals(2, run(List.of(passing("x")), "run", "--repeat", "x", "x.yaml"));
     assertTrue(err.startsWith("wschaos: Invalid value for option '--repeat'"), err);
 
-    RunCommand.loader = paths -> {
+    ScenarioLoading broken = paths -> {
       throw new ScenarioLoading.ScenarioLoadException(List.of(
           "s/a.yaml:3:5: faults[0].close.code: 999 is not a valid close code", "s/b.yaml:1:1: name: missing"));
     };
-    PrintStream oldErr = System.err;
-    java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Main.run("run", "s");
-    } finally {
-      System.setErr(oldErr);
-    }
-    assertEquals(2, code);
+    assertEquals(2, main(Wiring.builtin().withLoader(broken), "run", "s"));
     assertEquals("wschaos: s/a.yaml:3:5: faults[0].close.code: 999 is not a valid close code\n"
-        + "wschaos: s/b.yaml:1:1: name: missing (2 problems; nothing ran)\n", e.toString(StandardCharsets.UTF_8));
+        + "wschaos: s/b.yaml:1:1: name: missing (2 problems; nothing ran)\n", err);
 
     Scenario noExpect = scenario("bare", feed(), client("true", 1, Map.of()), Duration.ofSeconds(1), List.of());
     assertEquals(2, run(List.of(noExpect), "run", "x.yaml"));
@@ -302,16 +300,8 @@ class RunCommandTest {
         "expect:",
         "  - closes_cleanly: {}",
         ""));
-    int code;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      code = Main.run("run", file.toString());
-    } finally {
-      System.setErr(oldErr);
-    }
-    String text = e.toString(StandardCharsets.UTF_8);
+    int code = main("run", file.toString());
+    String text = err;
     assertEquals(2, code, text);
     assertTrue(text.contains("broken.yaml:6:") && text.contains("faults[0].close.code: 999 is not a valid close code"), text);
     assertFalse(text.contains("Exception"), "located lines, no stack trace: " + text);

@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM to a running {@code wschaos run}: its shutdown hook stops every process the run started. */
+@Tag("node")
 class RunnerSigtermTest {
   @Test
   @Timeout(value = 40, unit = TimeUnit.SECONDS)

@@ -30,8 +30,8 @@ public final class SigtermRunMain {
     env.put("PIDS", dir.resolve("pids").toString());
     String client = "echo \"sh $$\" >> \"$PIDS\"; sh -c 'echo \"inner $$\" >> \"$PIDS\"; sleep 300 & echo \"sleep $!\" >> \"$PIDS\"; sleep 300' & "
         + nodeClient(dir);
-    RunCommand.loader = paths -> List.of(scenario("sigterm", command("node " + dir.resolve("server.js"), null, null, env), client(client, 1, env),
-        Duration.ofSeconds(60), List.of(), expect("never", Scenarios.neverFinal())));
-    Main.main(new String[] {"run", "sigterm.yaml"});
+    Wiring wiring = Wiring.builtin().withLoader(paths -> List.of(scenario("sigterm", command("node " + dir.resolve("server.js"), null, null, env),
+        client(client, 1, env), Duration.ofSeconds(60), List.of(), expect("never", Scenarios.neverFinal()))));
+    System.exit(Main.run(wiring, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), "run", "sigterm.yaml"));
   }
 }

@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wschaos.testsupport.TestCatalogs;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,59 +18,38 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
   private static final String INVALID = "wschaos-core/src/test/resources/scenarios/invalid";
 
-  private record Run(int exit, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
+  private static ConsoleRun run(String... args) {
+    return ConsoleRun.of(Wiring.builtin().withExpectations(TestCatalogs.expectations()), args);
   }
 
-  @BeforeEach
-  void standInExpectations() {
-    Catalogs.expectationsOverride = TestCatalogs.expectations();
+  /** Errors and their summary go to stderr, as run's do. */
+  private static List<String> errLines(ConsoleRun r) {
+    return r.err().lines().toList();
   }
 
-  @AfterEach
-  void builtinExpectations() {
-    Catalogs.expectationsOverride = null;
-  }
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
-  private static void noStackTrace(Run r) {
+  private static void noStackTrace(ConsoleRun r) {
     assertFalse(r.out().contains("Exception") || r.err().contains("Exception"), () -> "no exception in\n" + r.out() + r.err());
     assertFalse(r.out().contains("\tat ") || r.err().contains("\tat "), "no stack trace");
   }
 
   @Test
   void validFilesAndSuitesExitZero() {
-    Run r = run("validate", "wschaos-core/src/test/resources/scenarios/suite", "wschaos-core/src/test/resources/scenarios/valid/reconnect.yaml");
+    ConsoleRun r = run("validate", "wschaos-core/src/test/resources/scenarios/suite", "wschaos-core/src/test/resources/scenarios/valid/reconnect.yaml");
     assertEquals(0, r.exit(), r.out() + r.err());
-    assertEquals(List.of("4 scenario files valid"), r.lines());
+    assertEquals(List.of("4 scenario files valid"), r.out().lines().toList());
+    assertEquals("", r.err());
   }
 
   @Test
   void invalidFilesPrintEveryErrorOneALineThenASummaryAndExitTwo() throws IOException {
-    Run r = run("validate", INVALID);
+    ConsoleRun r = run("validate", INVALID);
     assertEquals(2, r.exit());
     noStackTrace(r);
-    List<String> lines = r.lines();
-    assertTrue(lines.contains(INVALID + "/bad-close-code.yaml:8:13: faults[0].close.code: 999 is not a valid close code (1000-1014 except 1004-1006, or 3000-4999)"), r.out());
-    assertTrue(lines.contains(INVALID + "/unknown-top-level-key.yaml:5:1: fautls: unknown key 'fautls' (allowed: name, description, tags, seed, server, client, proxy, duration, tolerance, messages, faults, expect); did you mean 'faults'?"), r.out());
-    assertTrue(lines.contains(INVALID + "/yaml-syntax-error.yaml:7:14: YAML syntax error: expected ',' or '}', but got : (while parsing a flow mapping at 6:16)"), r.out());
+    List<String> lines = errLines(r);
+    assertEquals("", r.out(), "errors go to stderr");
+    assertTrue(lines.contains(INVALID + "/bad-close-code.yaml:8:13: faults[0].close.code: 999 is not a valid close code (1000-1014 except 1004-1006, or 3000-4999)"), r.err());
+    assertTrue(lines.contains(INVALID + "/unknown-top-level-key.yaml:5:1: fautls: unknown key 'fautls' (allowed: name, description, tags, seed, server, client, proxy, duration, tolerance, messages, faults, expect); did you mean 'faults'?"), r.err());
+    assertTrue(lines.contains(INVALID + "/yaml-syntax-error.yaml:7:14: YAML syntax error: expected ',' or '}', but got : (while parsing a flow mapping at 6:16)"), r.err());
     long fixtures;
     try (var files = Files.list(Path.of(INVALID))) {
       fixtures = files.count();
@@ -88,30 +62,30 @@ class ValidateCommandTest {
 
   @Test
   void oneBadFileAmongGoodOnesFailsTheRun() {
-    Run r = run("validate", "wschaos-core/src/test/resources/scenarios/suite", INVALID + "/no-expect.yaml");
+    ConsoleRun r = run("validate", "wschaos-core/src/test/resources/scenarios/suite", INVALID + "/no-expect.yaml");
     assertEquals(2, r.exit());
     assertEquals(List.of(
         INVALID + "/no-expect.yaml:3:1: expect: missing: a scenario needs at least one expectation to judge, e.g. expect: [{reconnect: {after: any, within: 3s}}]",
-        "1 error in 1 file (4 scenario files read, 3 valid)"), r.lines());
+        "1 error in 1 file (4 scenario files read, 3 valid)"), errLines(r));
   }
 
   @Test
   void aMissingPathIsBadInput() {
-    Run r = run("validate", "no/such/suite");
+    ConsoleRun r = run("validate", "no/such/suite");
     assertEquals(2, r.exit());
-    assertEquals(List.of("no/such/suite: no such file or folder", "1 error in 1 file (0 scenario files read, 0 valid)"), r.lines());
+    assertEquals(List.of("no/such/suite: no such file or folder", "1 error in 1 file (0 scenario files read, 0 valid)"), errLines(r));
   }
 
   @Test
   void anEmptySuiteIsBadInput(@TempDir Path dir) {
-    Run r = run("validate", dir.toString());
+    ConsoleRun r = run("validate", dir.toString());
     assertEquals(2, r.exit());
-    assertEquals(dir + ": empty suite: no scenario files (*.yaml, *.yml other than wschaos.yaml) in this folder", r.lines().get(0));
+    assertEquals(dir + ": empty suite: no scenario files (*.yaml, *.yml other than wschaos.yaml) in this folder", errLines(r).get(0));
   }
 
   @Test
   void validateWithoutAPathIsBadInput() {
-    Run r = run("validate");
+    ConsoleRun r = run("validate");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("Missing required parameter: 'PATH'"), r.err());
     noStackTrace(r);
@@ -119,7 +93,7 @@ class ValidateCommandTest {
 
   @Test
   void schemaPrintsTheJsonSchemaOfScenarioFiles() throws IOException {
-    Run r = run("schema");
+    ConsoleRun r = run("schema");
     assertEquals(0, r.exit(), r.err());
     JsonNode schema = new ObjectMapper().readTree(r.out());
     assertEquals("https://json-schema.org/draft/2020-12/schema", schema.path("$schema").asText());
@@ -129,8 +103,17 @@ class ValidateCommandTest {
 
   @Test
   void helpListsBothCommands() {
-    Run r = run("--help");
+    ConsoleRun r = run("--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("validate") && r.out().contains("schema"), r.out());
+  }
+
+  @Test
+  void versionIsTheBuildsVersion() throws IOException {
+    ConsoleRun r = run("--version");
+    assertEquals(0, r.exit(), r.err());
+    String pom = Files.readString(Path.of("wschaos-cli", "pom.xml"));
+    String version = pom.substring(pom.indexOf("<version>") + 9, pom.indexOf("</version>"));
+    assertEquals("wschaos " + version, r.out().strip(), "from the pom, filtered into version.properties at build time");
   }
 }

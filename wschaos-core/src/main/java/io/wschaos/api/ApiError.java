@@ -3,7 +3,7 @@ package io.wschaos.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpServerResponse;
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import java.util.List;
 
 /**
@@ -12,9 +12,9 @@ import java.util.List;
  */
 final class ApiError extends RuntimeException {
   private final int status;
-  private final List<SpecProblem> problems;
+  private final List<Problem> problems;
 
-  ApiError(int status, String error, List<SpecProblem> problems) {
+  ApiError(int status, String error, List<Problem> problems) {
     super(error);
     this.status = status;
     this.problems = List.copyOf(problems);
@@ -28,7 +28,7 @@ final class ApiError extends RuntimeException {
     return status;
   }
 
-  List<SpecProblem> problems() {
+  List<Problem> problems() {
     return problems;
   }
 
@@ -36,7 +36,7 @@ final class ApiError extends RuntimeException {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("error", getMessage());
     ArrayNode list = o.putArray("problems");
-    for (SpecProblem p : problems) {
+    for (Problem p : problems) {
       list.addObject().put("path", p.path()).put("message", p.message());
     }
     return o;

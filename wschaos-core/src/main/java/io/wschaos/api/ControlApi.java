@@ -82,7 +82,9 @@ public final class ControlApi {
     ControlApi api = new ControlApi(vertx, proxy, options, parser);
     HttpServer s =
         vertx
-            .createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()).setTcpNoDelay(true))
+            .createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()).setTcpNoDelay(true)
+                // HTTP/1.1 only: after an h2c upgrade (the JDK client asks for one) requests carry :authority, not Host.
+                .setHttp2ClearTextEnabled(false))
             .requestHandler(api.router());
     return s.listen().map(bound -> {
       api.server = bound;

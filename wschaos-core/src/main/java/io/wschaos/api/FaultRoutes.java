@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.spec.SpecException;
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import io.wschaos.pipeline.FaultEngine;
 import io.wschaos.pipeline.FaultStatus;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ final class FaultRoutes {
       entryId = given == null ? defaultId : given.asText();
       if (taken(entryId)) {
         throw new ApiError(409, "a fault with id '" + entryId + "' exists already; DELETE it first or choose another id",
-            List.of(new SpecProblem(ROOT + ".id", "'" + entryId + "' is taken")));
+            List.of(new Problem(ROOT + ".id", "'" + entryId + "' is taken")));
       }
       for (FaultSpec spec : specs) {
         engine.add(spec);
@@ -129,17 +129,17 @@ final class FaultRoutes {
   private static JsonNode readBody(Buffer body) {
     if (body == null || body.length() == 0) {
       throw new ApiError(400, "the body is one fault entry as JSON, e.g. {\"delay\": {\"to\": \"client\", \"by\": \"200ms\"}, \"for\": \"5s\"}",
-          List.of(new SpecProblem(ROOT, "missing")));
+          List.of(new Problem(ROOT, "missing")));
     }
     try {
       return Json.MAPPER.readTree(body.getBytes());
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new ApiError(400, "the body is not valid JSON" + where, List.of(new SpecProblem(ROOT, e.getOriginalMessage())));
+      throw new ApiError(400, "the body is not valid JSON" + where, List.of(new Problem(ROOT, e.getOriginalMessage())));
     } catch (java.io.IOException e) {
       // Jackson guesses the encoding from the first bytes: NULs there read as UCS-4 it cannot decode
-      throw new ApiError(400, "the body is not valid JSON", List.of(new SpecProblem(ROOT, e.getMessage())));
+      throw new ApiError(400, "the body is not valid JSON", List.of(new Problem(ROOT, e.getMessage())));
     }
   }
 

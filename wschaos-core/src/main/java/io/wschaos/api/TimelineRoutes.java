@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.JsonlWriter;
 import io.wschaos.timeline.Redactor;
@@ -101,6 +101,6 @@ final class TimelineRoutes {
       // said below
     }
     throw new ApiError(400, "bad query parameter " + name,
-        List.of(new SpecProblem(name, "'" + v + "' is not a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max))));
+        List.of(new Problem(name, "'" + v + "' is not a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max))));
   }
 }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.wschaos.scenario.ScenarioError;
+import io.wschaos.scenario.ScenarioLoader;
+import io.wschaos.spec.Problem;
 import io.wschaos.spec.Durations;
 import java.io.IOException;
 import java.time.Duration;
@@ -82,7 +83,7 @@ final class Entries {
       }
       return n;
     } catch (IOException e) {
-      ScenarioError located = ScenarioError.yamlSyntax(text, where);
+      Problem located = ScenarioLoader.yamlSyntax(text, where);
       throw new ConfigException(List.of(located != null ? located.toString() : where + ": not YAML or JSON: " + e.getMessage()));
     }
   }

@@ -3,7 +3,7 @@ package io.wschaos.embed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wschaos.expect.Expectation;
-import io.wschaos.expect.ExpectationCatalog;
+import io.wschaos.spec.Catalog;
 import io.wschaos.expect.builtin.BuiltinExpectations;
 import io.wschaos.spec.SpecException;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import java.util.Map;
  * judged (or by {@link #check()}), with the scenario file's located messages.
  */
 public final class Expect {
-  private static final ExpectationCatalog CATALOG = BuiltinExpectations.catalog();
+  private static final Catalog<Expectation> CATALOG = BuiltinExpectations.catalog();
 
   private final String name;
   private final ObjectNode params;

@@ -13,10 +13,10 @@ import io.wschaos.proxy.LinkStats;
 import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
 import io.wschaos.report.HtmlReport;
-import io.wschaos.scenario.Messages;
-import io.wschaos.scenario.ScenarioException;
+import io.wschaos.expect.Messages;
 import io.wschaos.scenario.ScenarioLoader;
 import io.wschaos.spec.Failures;
+import io.wschaos.spec.SpecException;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
@@ -168,8 +168,8 @@ public final class WsChaosProxy implements AutoCloseable {
     public Builder messages(String block) {
       try {
         this.messages = new ScenarioLoader(BuiltinFaults.catalog(), BuiltinExpectations.catalog()).parseMessages(block, "messages");
-      } catch (ScenarioException e) {
-        throw new ConfigException(e.errors().stream().map(Object::toString).toList());
+      } catch (SpecException e) {
+        throw new ConfigException(e.problems().stream().map(Object::toString).toList());
       }
       return this;
     }

@@ -95,7 +95,7 @@ public final class EventCount {
   }
 
   /** Counts the declared messages {@code d} (e.g. the scenario's acks): at least one by default. */
-  public static EventCount of(io.wschaos.scenario.Messages.Declaration d) {
+  public static EventCount of(Messages.Declaration d) {
     return new EventCount("message", d.to(), d.match(), 1, null);
   }
 

@@ -1,6 +1,5 @@
 package io.wschaos.expect;
 
-import io.wschaos.scenario.Messages;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import java.util.List;

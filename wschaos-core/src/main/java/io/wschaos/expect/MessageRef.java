@@ -2,7 +2,6 @@ package io.wschaos.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.frame.Direction;
-import io.wschaos.scenario.Messages;
 import io.wschaos.spec.ParamException;
 import io.wschaos.timeline.MessageMatcher;
 import java.util.Iterator;

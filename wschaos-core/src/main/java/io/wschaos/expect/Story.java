@@ -3,7 +3,6 @@ package io.wschaos.expect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wschaos.frame.Direction;
 import io.wschaos.frame.Leg;
-import io.wschaos.scenario.Messages;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
 import io.wschaos.timeline.MessageMatcher;

@@ -13,12 +13,10 @@ import java.util.Set;
  *   <li>on the listener: new connections and handshakes, through a {@link ListenerStage}.
  * </ul>
  *
- * Implementations are immutable; per-link state lives in the stages they create.
+ * Implementations are immutable; per-link state lives in the stages they create. The YAML name is
+ * written once, in the catalogue ({@code BuiltinFaults}); {@link FaultSpec#name()} carries it.
  */
 public interface Fault {
-  /** The YAML name: {@code delay}, {@code drop}… */
-  String name();
-
   /** The directions that get a {@link FrameStage}; empty when the fault does not act on units. */
   default Set<Direction> directions() {
     return Set.of();
@@ -26,7 +24,7 @@ public interface Fault {
 
   /** A fresh stage for one link and direction in {@link #directions()}. */
   default FrameStage stage(Direction direction, FaultContext ctx) {
-    throw new UnsupportedOperationException(name() + " acts on no units");
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " acts on no units");
   }
 
   /** Acts on {@code link} when the fault starts there (after its stages are in place). */

@@ -38,7 +38,7 @@ public final class ProxyServer {
   private final Vertx vertx;
   private final ProxyOptions options;
   private final Timeline timeline;
-  private final AtomicInteger linkNumbers = new AtomicInteger();
+  private final AtomicInteger linkNumbers;
   private final Map<Integer, Link> links = new ConcurrentHashMap<>();
   // Held in fields on purpose: Vert.x 5 disposes of unreachable clients, links and all.
   private final WebSocketClient wsClient;
@@ -58,8 +58,9 @@ public final class ProxyServer {
   private final int[] ports;
   private volatile boolean closing;
 
-  private ProxyServer(Vertx vertx, ProxyOptions options, Timeline timeline) {
+  private ProxyServer(Vertx vertx, ProxyOptions options, Timeline timeline, AtomicInteger linkNumbers) {
     this.vertx = vertx;
+    this.linkNumbers = linkNumbers;
     this.options = options;
     this.timeline = timeline;
     this.servers = new HttpServer[options.listeners()][];
@@ -84,7 +85,15 @@ public final class ProxyServer {
 
   /** Starts listening; completes once every port accepts connections. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyOptions options, Timeline timeline) {
-    ProxyServer proxy = new ProxyServer(vertx, options, timeline);
+    return start(vertx, options, timeline, new AtomicInteger());
+  }
+
+  /**
+   * Starts a proxy that numbers its links from {@code linkNumbers}, a counter it shares with other
+   * proxies recording on the same timeline (the Toxiproxy API's proxies), so link numbers stay unique.
+   */
+  public static Future<ProxyServer> start(Vertx vertx, ProxyOptions options, Timeline timeline, AtomicInteger linkNumbers) {
+    ProxyServer proxy = new ProxyServer(vertx, options, timeline, linkNumbers);
     HttpServerOptions serverOptions =
         new HttpServerOptions()
             .setHost(options.listenHost())

@@ -14,7 +14,7 @@ import io.wschaos.proxy.ProxyOptions;
 import io.wschaos.proxy.ProxyServer;
 import io.wschaos.scenario.ClientSpec;
 import io.wschaos.scenario.ExpectationSpec;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.scenario.ServerSpec;
 import io.wschaos.spec.Durations;
@@ -274,7 +274,7 @@ public final class ScenarioRunner {
       if (scenario.proxy() != null && scenario.proxy().idleTimeout() != null && !listed) {
         // scenarios built in code; the YAML loader already lists it among the faults
         all.add(new FaultSpec(
-            "proxy.idle_timeout",
+            "proxy.idle_timeout", "idle_timeout",
             new IdleTimeoutFault(new IdleTimeoutFault.Params(scenario.proxy().idleTimeout(), null, null)),
             Trigger.immediate(null), null, null));
       }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.wschaos.spec.Problem;
+import io.wschaos.spec.Problem.Location;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -32,18 +34,16 @@ final class LocatedYaml {
   private static final YAMLFactory YAML = new YAMLFactory();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-  /** A 1-based line and column in a file. */
-  record Mark(String file, int line, int column) {}
 
   /** Where a node is: its key (for a list item, the item's start), its value, and whether the value is a mapping or list. */
-  record Place(Mark key, Mark value, boolean container) {}
+  record Place(Location key, Location value, boolean container) {}
 
   private final String file;
   private final JsonNode root;
   private final Map<String, Place> places;
-  private final List<Issue> issues;
+  private final List<Problem> issues;
 
-  private LocatedYaml(String file, JsonNode root, Map<String, Place> places, List<Issue> issues) {
+  private LocatedYaml(String file, JsonNode root, Map<String, Place> places, List<Problem> issues) {
     this.file = file;
     this.root = root;
     this.places = places;
@@ -53,14 +53,14 @@ final class LocatedYaml {
   /** Reads {@code text}; {@code file} names it in locations. A syntax error leaves {@link #root()} null. */
   static LocatedYaml parse(String text, String file) {
     Map<String, Place> places = new LinkedHashMap<>();
-    List<Issue> issues = new ArrayList<>();
+    List<Problem> issues = new ArrayList<>();
     Reader r = new Reader(file, places, issues);
     JsonNode root = null;
     try (JsonParser p = YAML.createParser(text)) {
       if (p.nextToken() != null) {
         root = r.read(p, "", null);
         if (p.nextToken() != null) {
-          issues.add(new Issue("", "a scenario file holds one YAML document; a second one starts here", false, r.mark(p)));
+          issues.add(new Problem("", "a scenario file holds one YAML document; a second one starts here", false, r.mark(p)));
         }
       }
     } catch (JsonProcessingException e) {
@@ -69,27 +69,27 @@ final class LocatedYaml {
       return new LocatedYaml(file, null, Map.of(), issues);
     } catch (IOException e) {
       issues.clear();
-      issues.add(new Issue("", "cannot read: " + e.getMessage(), false, new Mark(file, 1, 1)));
+      issues.add(new Problem("", "cannot read: " + e.getMessage(), false, new Location(file, 1, 1)));
       return new LocatedYaml(file, null, Map.of(), issues);
     }
     if (root == null) {
       root = F.missingNode();
     }
-    places.putIfAbsent("", new Place(new Mark(file, 1, 1), new Mark(file, 1, 1), false));
+    places.putIfAbsent("", new Place(new Location(file, 1, 1), new Location(file, 1, 1), false));
     return new LocatedYaml(file, root, places, issues);
   }
 
-  private static Issue syntax(JsonProcessingException e, String file) {
+  private static Problem syntax(JsonProcessingException e, String file) {
     if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
       String context = y.getContext() == null || y.getContextMark() == null
           ? ""
           : " (" + y.getContext() + " at " + (y.getContextMark().getLine() + 1) + ":" + (y.getContextMark().getColumn() + 1) + ")";
-      Mark at = new Mark(file, y.getProblemMark().getLine() + 1, y.getProblemMark().getColumn() + 1);
-      return new Issue("", "YAML syntax error: " + oneLine(y.getProblem()) + context, false, at);
+      Location at = new Location(file, y.getProblemMark().getLine() + 1, y.getProblemMark().getColumn() + 1);
+      return new Problem("", "YAML syntax error: " + oneLine(y.getProblem()) + context, false, at);
     }
     JsonLocation l = e.getLocation();
-    Mark at = l == null ? new Mark(file, 1, 1) : new Mark(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
-    return new Issue("", "YAML syntax error: " + oneLine(e.getOriginalMessage()), false, at);
+    Location at = l == null ? new Location(file, 1, 1) : new Location(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+    return new Problem("", "YAML syntax error: " + oneLine(e.getOriginalMessage()), false, at);
   }
 
   private static String oneLine(String s) {
@@ -103,38 +103,38 @@ final class LocatedYaml {
   private static final class Reader {
     private final String file;
     private final Map<String, Place> places;
-    private final List<Issue> issues;
+    private final List<Problem> issues;
 
-    Reader(String file, Map<String, Place> places, List<Issue> issues) {
+    Reader(String file, Map<String, Place> places, List<Problem> issues) {
       this.file = file;
       this.places = places;
       this.issues = issues;
     }
 
-    Mark mark(JsonParser p) {
+    Location mark(JsonParser p) {
       JsonLocation l = p.currentTokenLocation();
-      return new Mark(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+      return new Location(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
     }
 
     /** Reads the value whose first token is current; {@code key} is where its key (or list item) starts. */
-    JsonNode read(JsonParser p, String path, Mark key) throws IOException {
-      Mark value = mark(p);
+    JsonNode read(JsonParser p, String path, Location key) throws IOException {
+      Location value = mark(p);
       JsonToken t = p.currentToken();
       places.put(path, new Place(key == null ? value : key, value, t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY));
       if (p instanceof YAMLParser y && y.isCurrentAlias()) {
-        issues.add(new Issue(path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out", false, value));
+        issues.add(new Problem(path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out", false, value));
       }
       switch (t) {
         case START_OBJECT -> {
           ObjectNode o = F.objectNode();
-          Map<String, Mark> seen = new LinkedHashMap<>();
+          Map<String, Location> seen = new LinkedHashMap<>();
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            Mark k = mark(p);
+            Location k = mark(p);
             String child = path.isEmpty() ? name : path + "." + name;
-            Mark first = seen.putIfAbsent(name, k);
+            Location first = seen.putIfAbsent(name, k);
             if (first != null) {
-              issues.add(new Issue(child, "duplicate key '" + name + "' (first at " + first.line() + ":" + first.column() + ")", true, k));
+              issues.add(new Problem(child, "duplicate key '" + name + "' (first at " + first.line() + ":" + first.column() + ")", true, k));
               p.nextToken();
               p.skipChildren();
               continue;
@@ -185,7 +185,7 @@ final class LocatedYaml {
   }
 
   /** Problems of the text itself: a syntax error, duplicate keys, aliases, a second document. */
-  List<Issue> issues() {
+  List<Problem> issues() {
     return issues;
   }
 
@@ -217,14 +217,14 @@ final class LocatedYaml {
   }
 
   /** Where {@code issue} is: its explicit mark, else its path's key or value, else the nearest enclosing node's key. */
-  Mark locate(Issue issue) {
+  Location locate(Problem issue) {
     if (issue.at() != null) {
       return issue.at();
     }
     Place exact = places.get(issue.path());
     if (exact != null) {
       if (issue.atKey() || exact.container()) {
-        Mark named = named(issue);
+        Location named = named(issue);
         return named != null ? named : exact.key();
       }
       return exact.value();
@@ -238,11 +238,11 @@ final class LocatedYaml {
       }
     }
     Place near = places.get(best);
-    return near == null ? new Mark(file, 1, 1) : near.key();
+    return near == null ? new Location(file, 1, 1) : near.key();
   }
 
   /** "unknown operator 'eq'" at {@code …match.type}: the key {@code eq} under that path, when it is there. */
-  private Mark named(Issue issue) {
+  private Location named(Problem issue) {
     String m = issue.message();
     int q = m.indexOf('\'');
     int end = q < 0 ? -1 : m.indexOf('\'', q + 1);

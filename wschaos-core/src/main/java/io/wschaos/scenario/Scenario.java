@@ -1,5 +1,6 @@
 package io.wschaos.scenario;
 
+import io.wschaos.expect.Messages;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.spec.Tolerance;
 import java.nio.file.Path;

@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wschaos.expect.Expectation;
-import io.wschaos.expect.ExpectationCatalog;
+import io.wschaos.expect.Messages;
+import io.wschaos.spec.Catalog;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.fault.Trigger;
 import io.wschaos.frame.Direction;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
+import io.wschaos.spec.Problem;
 import io.wschaos.spec.SpecException;
 import io.wschaos.spec.Suggest;
 import io.wschaos.spec.Tolerance;
@@ -51,8 +53,8 @@ final class ScenarioBuilder {
   static final Duration DEFAULT_CLIENT_WAIT = Duration.ofSeconds(60);
 
   private final FaultEntryParser faultParser;
-  private final ExpectationCatalog expectations;
-  private final List<Issue> issues = new ArrayList<>();
+  private final Catalog<Expectation> expectations;
+  private final List<Problem> issues = new ArrayList<>();
 
   /** A parsed fault entry: its position, its id as written or by position, and its specs (null when it had problems). */
   private record FaultEntry(int index, String id, JsonNode raw, List<FaultSpec> specs) {
@@ -61,12 +63,12 @@ final class ScenarioBuilder {
     }
   }
 
-  ScenarioBuilder(FaultEntryParser faultParser, ExpectationCatalog expectations) {
+  ScenarioBuilder(FaultEntryParser faultParser, Catalog<Expectation> expectations) {
     this.faultParser = faultParser;
     this.expectations = expectations;
   }
 
-  List<Issue> issues() {
+  List<Problem> issues() {
     return issues;
   }
 
@@ -76,20 +78,20 @@ final class ScenarioBuilder {
    */
   Scenario build(JsonNode root, Path file, String defaultName, boolean defaultsFile) {
     if (root == null || root.isMissingNode() || root.isNull()) {
-      issues.add(Issue.at("", defaultsFile
+      issues.add(new Problem("", defaultsFile
           ? "empty file: a suite's wschaos.yaml holds settings its scenarios share (messages, server, client, duration…)"
           : "empty file: a scenario is a mapping with at least server, duration and expect"));
       return null;
     }
     if (!(root instanceof ObjectNode top)) {
-      issues.add(Issue.at("", "a scenario file is a mapping of keys (name, server, faults, expect…), found " + describe(root)));
+      issues.add(new Problem("", "a scenario file is a mapping of keys (name, server, faults, expect…), found " + describe(root)));
       return null;
     }
     Set<String> allowed = defaultsFile ? ScenarioKeys.DEFAULTS : ScenarioKeys.TOP.keySet();
     for (Iterator<String> it = top.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (defaultsFile && k.equals("name")) {
-        issues.add(Issue.atKey(k, "a suite's wschaos.yaml holds shared settings; each scenario names itself"));
+        issues.add(Problem.atKey(k, "a suite's wschaos.yaml holds shared settings; each scenario names itself"));
       } else if (!allowed.contains(k)) {
         issues.add(unknownKey(k, k, ScenarioKeys.TOP.keySet()));
       }
@@ -106,7 +108,7 @@ final class ScenarioBuilder {
     if (top.has("duration")) {
       duration = positiveDuration(top.get("duration"), "duration");
     } else if (!defaultsFile) {
-      issues.add(Issue.at("duration", "missing: the hard stop of the run, e.g. duration: 20s (here or in the suite's wschaos.yaml)"));
+      issues.add(new Problem("duration", "missing: the hard stop of the run, e.g. duration: 20s (here or in the suite's wschaos.yaml)"));
     }
     Tolerance tolerance = tolerance(top.get("tolerance"));
     Messages messages = messages(top.get("messages"));
@@ -149,7 +151,7 @@ final class ScenarioBuilder {
       return defaultName;
     }
     if (!n.isTextual() || !NAME.matcher(n.asText()).matches()) {
-      issues.add(Issue.at("name", describe(n) + " is not a scenario name: letters, digits, '-', '_' and '.', e.g. reconnects-after-going-away"));
+      issues.add(new Problem("name", describe(n) + " is not a scenario name: letters, digits, '-', '_' and '.', e.g. reconnects-after-going-away"));
       return defaultName;
     }
     return n.asText();
@@ -160,14 +162,14 @@ final class ScenarioBuilder {
       return List.of();
     }
     if (!n.isArray()) {
-      issues.add(Issue.at("tags", "expected a list of tags, e.g. [reconnect], got " + describe(n)));
+      issues.add(new Problem("tags", "expected a list of tags, e.g. [reconnect], got " + describe(n)));
       return List.of();
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n.size(); i++) {
       JsonNode t = n.get(i);
       if (!t.isTextual() || t.asText().isBlank()) {
-        issues.add(Issue.at("tags[" + i + "]", "expected a tag (a word), got " + describe(t)));
+        issues.add(new Problem("tags[" + i + "]", "expected a tag (a word), got " + describe(t)));
       } else {
         out.add(t.asText());
       }
@@ -180,7 +182,7 @@ final class ScenarioBuilder {
       return seedOf(name);
     }
     if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-      issues.add(Issue.at("seed", "expected a whole number, e.g. 42, got " + describe(n)));
+      issues.add(new Problem("seed", "expected a whole number, e.g. 42, got " + describe(n)));
       return 0;
     }
     return n.asLong();
@@ -214,7 +216,7 @@ final class ScenarioBuilder {
       if (o.has("relative")) {
         relative = o.get("relative").isNumber() ? o.get("relative").asDouble() : null;
         if (relative == null) {
-          issues.add(Issue.at("tolerance.relative", "expected a fraction in [0, 1), e.g. 0.05, got " + describe(o.get("relative"))));
+          issues.add(new Problem("tolerance.relative", "expected a fraction in [0, 1), e.g. 0.05, got " + describe(o.get("relative"))));
         }
       }
       if (absolute == null || relative == null) {
@@ -223,7 +225,7 @@ final class ScenarioBuilder {
       try {
         return new Tolerance(absolute, relative);
       } catch (ParamException e) {
-        issues.add(Issue.at("tolerance." + e.key(), e.getMessage()));
+        issues.add(new Problem("tolerance." + e.key(), e.getMessage()));
         return Tolerance.DEFAULT;
       }
     }
@@ -231,7 +233,7 @@ final class ScenarioBuilder {
       Duration d = duration(n, "tolerance");
       return d == null ? Tolerance.DEFAULT : new Tolerance(d, 0);
     }
-    issues.add(Issue.at("tolerance", "expected a duration (100ms) or {absolute: 100ms, relative: 0.05}, got " + describe(n)));
+    issues.add(new Problem("tolerance", "expected a duration (100ms) or {absolute: 100ms, relative: 0.05}, got " + describe(n)));
     return Tolerance.DEFAULT;
   }
 
@@ -240,7 +242,7 @@ final class ScenarioBuilder {
   private ServerSpec server(JsonNode n, boolean defaultsFile) {
     if (n == null) {
       if (!defaultsFile) {
-        issues.add(Issue.at("server", "missing: the real upstream, one of builtin: feed, url: ws://… or command: … (here or in the suite's wschaos.yaml)"));
+        issues.add(new Problem("server", "missing: the real upstream, one of builtin: feed, url: ws://… or command: … (here or in the suite's wschaos.yaml)"));
       }
       return null;
     }
@@ -257,22 +259,22 @@ final class ScenarioBuilder {
       }
     }
     if (kinds.isEmpty()) {
-      issues.add(Issue.atKey("server", "server needs one of builtin, url or command"));
+      issues.add(Problem.atKey("server", "server needs one of builtin, url or command"));
     }
     for (String extra : kinds.subList(Math.min(1, kinds.size()), kinds.size())) {
-      issues.add(Issue.atKey("server." + extra, "server takes one of builtin, url or command, not both " + kinds.get(0) + " and " + extra));
+      issues.add(Problem.atKey("server." + extra, "server takes one of builtin, url or command, not both " + kinds.get(0) + " and " + extra));
     }
     String builtin = null;
     Map<String, Object> options = Map.of();
     if (o.has("builtin")) {
       builtin = text(o.get("builtin"), "server.builtin", "a builtin server's name (feed)");
       if (builtin != null && !ScenarioKeys.BUILTIN_SERVERS.contains(builtin)) {
-        issues.add(Issue.at("server.builtin", "unknown builtin server '" + builtin + "' (builtin servers: " + String.join(", ", new TreeSet<>(ScenarioKeys.BUILTIN_SERVERS)) + ")" + Suggest.hint(builtin, ScenarioKeys.BUILTIN_SERVERS)));
+        issues.add(new Problem("server.builtin", "unknown builtin server '" + builtin + "' (builtin servers: " + String.join(", ", new TreeSet<>(ScenarioKeys.BUILTIN_SERVERS)) + ")" + Suggest.hint(builtin, ScenarioKeys.BUILTIN_SERVERS)));
       }
     }
     if (o.has("options")) {
       if (!o.has("builtin")) {
-        issues.add(Issue.atKey("server.options", "options go with builtin (the embedded server's settings)"));
+        issues.add(Problem.atKey("server.options", "options go with builtin (the embedded server's settings)"));
       } else {
         options = feedOptions(o.get("options"));
       }
@@ -290,7 +292,7 @@ final class ScenarioBuilder {
     }
     for (String k : List.of("port", "ready", "path", "env")) {
       if (o.has(k) && !o.has("command")) {
-        issues.add(Issue.atKey("server." + k, k + " goes with command (a server the runner starts)"));
+        issues.add(Problem.atKey("server." + k, k + " goes with command (a server the runner starts)"));
       }
     }
     Integer port = o.has("port") ? integer(o.get("port"), "server.port", 1, 65535, "a port, 1 to 65535") : null;
@@ -308,7 +310,7 @@ final class ScenarioBuilder {
     if (o.has("path")) {
       path = text(o.get("path"), "server.path", "a path starting with /");
       if (path != null && !path.startsWith("/")) {
-        issues.add(Issue.at("server.path", "'" + path + "' is not a path: it starts with /"));
+        issues.add(new Problem("server.path", "'" + path + "' is not a path: it starts with /"));
       }
     }
     Map<String, String> env = o.has("env") ? env(o.get("env"), "server.env") : Map.of();
@@ -325,7 +327,7 @@ final class ScenarioBuilder {
     if (o.has("rate")) {
       JsonNode r = o.get("rate");
       if (!r.isNumber() || r.asDouble() < 0) {
-        issues.add(Issue.at("server.options.rate", "expected messages per second ≥ 0, e.g. 10, got " + describe(r)));
+        issues.add(new Problem("server.options.rate", "expected messages per second ≥ 0, e.g. 10, got " + describe(r)));
       } else {
         out.put("rate", r.asDouble());
       }
@@ -350,10 +352,10 @@ final class ScenarioBuilder {
       URI u = new URI(url);
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("ws") && !scheme.equals("wss") || u.getHost() == null) {
-        issues.add(Issue.at("server.url", "'" + url + "' is not a WebSocket URL (ws://host:port/path or wss://…)"));
+        issues.add(new Problem("server.url", "'" + url + "' is not a WebSocket URL (ws://host:port/path or wss://…)"));
       }
     } catch (URISyntaxException e) {
-      issues.add(Issue.at("server.url", "'" + url + "' is not a URL: " + e.getReason()));
+      issues.add(new Problem("server.url", "'" + url + "' is not a URL: " + e.getReason()));
     }
   }
 
@@ -369,7 +371,7 @@ final class ScenarioBuilder {
     String command = o.has("command") ? text(o.get("command"), "client.command", "a shell command that starts the client") : null;
     boolean external = o.has("external") && Boolean.TRUE.equals(bool(o.get("external"), "client.external"));
     if (o.has("command") && external) {
-      issues.add(Issue.atKey("client.external", "client takes command or external: true, not both"));
+      issues.add(Problem.atKey("client.external", "client takes command or external: true, not both"));
     }
     int instances = 1;
     if (o.has("instances")) {
@@ -379,7 +381,7 @@ final class ScenarioBuilder {
     Duration wait = external ? DEFAULT_CLIENT_WAIT : null;
     if (o.has("wait")) {
       if (!external) {
-        issues.add(Issue.atKey("client.wait", "wait goes with external: true (how long a client started elsewhere may take)"));
+        issues.add(Problem.atKey("client.wait", "wait goes with external: true (how long a client started elsewhere may take)"));
       } else {
         wait = positiveDuration(o.get("wait"), "client.wait");
       }
@@ -387,7 +389,7 @@ final class ScenarioBuilder {
     Map<String, String> env = Map.of();
     if (o.has("env")) {
       if (!o.has("command")) {
-        issues.add(Issue.atKey("client.env", "env goes with command (a client the runner starts)"));
+        issues.add(Problem.atKey("client.env", "env goes with command (a client the runner starts)"));
       } else {
         env = env(o.get("env"), "client.env");
       }
@@ -419,7 +421,7 @@ final class ScenarioBuilder {
     try {
       return faultParser.parse(entry, "proxy", "proxy.idle_timeout");
     } catch (SpecException e) {
-      e.problems().forEach(p -> issues.add(Issue.of(p)));
+      e.problems().forEach(p -> issues.add(naming(p)));
       return List.of();
     }
   }
@@ -460,17 +462,17 @@ final class ScenarioBuilder {
     onlyKeys(o, path, ScenarioKeys.DECLARATION.keySet());
     Direction to = null;
     if (!o.has("to")) {
-      issues.add(Issue.atKey(path, "a declaration needs to: server or client"));
+      issues.add(Problem.atKey(path, "a declaration needs to: server or client"));
     } else {
       to = direction(o.get("to"), path + ".to");
     }
     MessageMatcher match = null;
     if (o.has("match")) {
-      match = MessageMatcher.parse(o.get("match"), (k, msg) -> issues.add(Issue.at(path + ".match" + (k.isEmpty() ? "" : "." + k), msg)));
+      match = MessageMatcher.parse(o.get("match"), (k, msg) -> issues.add(new Problem(path + ".match" + (k.isEmpty() ? "" : "." + k), msg)));
     }
     String field = o.has("field") ? pointer(o.get("field"), path + ".field") : null;
     if (!o.has("match") && !o.has("field")) {
-      issues.add(Issue.atKey(path, "a declaration needs match (which messages), field (where their number is), or both"));
+      issues.add(Problem.atKey(path, "a declaration needs match (which messages), field (where their number is), or both"));
     }
     return issues.size() > before ? null : new Messages.Declaration(name, to, match, field);
   }
@@ -488,7 +490,7 @@ final class ScenarioBuilder {
       }
     });
     if (kinds.size() != 1) {
-      issues.add(Issue.atKey(path, "client_id takes exactly one of query, header, cookie or field" + (kinds.isEmpty() ? "" : ", found " + String.join(" and ", kinds))));
+      issues.add(Problem.atKey(path, "client_id takes exactly one of query, header, cookie or field" + (kinds.isEmpty() ? "" : ", found " + String.join(" and ", kinds))));
       return null;
     }
     String kind = kinds.get(0);
@@ -510,14 +512,14 @@ final class ScenarioBuilder {
       return null;
     }
     if (!p.startsWith("/")) {
-      issues.add(Issue.at(path, "'" + p + "' is not a JSON pointer: it starts with /, e.g. /" + p));
+      issues.add(new Problem(path, "'" + p + "' is not a JSON pointer: it starts with /, e.g. /" + p));
       return null;
     }
     try {
       JsonPointer.compile(p);
       return p;
     } catch (IllegalArgumentException e) {
-      issues.add(Issue.at(path, "'" + p + "' is not a JSON pointer: " + e.getMessage()));
+      issues.add(new Problem(path, "'" + p + "' is not a JSON pointer: " + e.getMessage()));
       return null;
     }
   }
@@ -529,7 +531,7 @@ final class ScenarioBuilder {
       return List.of();
     }
     if (!n.isArray()) {
-      issues.add(Issue.at("faults", "expected a list of fault entries (- close: {code: 1001}), got " + describe(n)));
+      issues.add(new Problem("faults", "expected a list of fault entries (- close: {code: 1001}), got " + describe(n)));
       return List.of();
     }
     List<FaultEntry> out = new ArrayList<>();
@@ -541,7 +543,7 @@ final class ScenarioBuilder {
       try {
         out.add(new FaultEntry(i, id, entry, faultParser.parse(entry, "faults[" + i + "]", defaultId)));
       } catch (SpecException e) {
-        e.problems().forEach(p -> issues.add(Issue.of(p)));
+        e.problems().forEach(p -> issues.add(naming(p)));
         out.add(new FaultEntry(i, id, entry, null));
       }
     }
@@ -560,7 +562,7 @@ final class ScenarioBuilder {
         FaultEntry first = seen.putIfAbsent(id, e);
         if (first != null && first != e) {
           String where = e.raw().has("id") ? e.path() + ".id" : e.path();
-          issues.add(Issue.at(where, "duplicate fault id '" + id + "'" + (e.raw().has("id") ? "" : " (its id by position)") + ": " + first.path()
+          issues.add(new Problem(where, "duplicate fault id '" + id + "'" + (e.raw().has("id") ? "" : " (its id by position)") + ": " + first.path()
               + " has it too (ids name faults in expectations, reports and the API)"));
           break;
         }
@@ -596,7 +598,7 @@ final class ScenarioBuilder {
 
   private void report(Set<String> said, String path, String message) {
     if (said.add(path + "\u0000" + message)) {
-      issues.add(Issue.at(path, message));
+      issues.add(new Problem(path, message));
     }
   }
 
@@ -605,16 +607,16 @@ final class ScenarioBuilder {
   private List<ExpectationSpec> expect(JsonNode n, boolean defaultsFile) {
     if (n == null) {
       if (!defaultsFile) {
-        issues.add(Issue.at("expect", "missing: a scenario needs at least one expectation to judge, e.g. expect: [{reconnect: {after: any, within: 3s}}]"));
+        issues.add(new Problem("expect", "missing: a scenario needs at least one expectation to judge, e.g. expect: [{reconnect: {after: any, within: 3s}}]"));
       }
       return List.of();
     }
     if (n.isNull() || n.isArray() && n.isEmpty()) {
-      issues.add(Issue.atKey("expect", "expect is empty: a scenario needs at least one expectation to judge, e.g. - reconnect: {after: any, within: 3s}"));
+      issues.add(Problem.atKey("expect", "expect is empty: a scenario needs at least one expectation to judge, e.g. - reconnect: {after: any, within: 3s}"));
       return List.of();
     }
     if (!n.isArray()) {
-      issues.add(Issue.at("expect", "expected a list of expectations (- reconnect: {within: 3s}), got " + describe(n)));
+      issues.add(new Problem("expect", "expected a list of expectations (- reconnect: {within: 3s}), got " + describe(n)));
       return List.of();
     }
     List<String> names = new ArrayList<>();
@@ -626,7 +628,7 @@ final class ScenarioBuilder {
       String name = expectationName(entry);
       if (name == null) {
         String found = entry instanceof ObjectNode o && o.size() > 1 ? ", found " + String.join(" and ", fieldNames(o)) : ", got " + describe(entry);
-        issues.add(Issue.at(path, "an expect entry is one expectation name with its parameters, e.g. - reconnect: {after: any, within: 3s}" + found));
+        issues.add(new Problem(path, "an expect entry is one expectation name with its parameters, e.g. - reconnect: {after: any, within: 3s}" + found));
         continue;
       }
       JsonNode params = entry.isTextual() ? null : entry.get(name);
@@ -636,9 +638,9 @@ final class ScenarioBuilder {
         built.add(x);
         sources.add(entry);
       } catch (SpecException e) {
-        e.problems().forEach(p -> issues.add(Issue.of(p)));
+        e.problems().forEach(p -> issues.add(naming(p)));
       } catch (IllegalArgumentException e) {
-        issues.add(Issue.at(path + "." + name, e.getMessage()));
+        issues.add(new Problem(path + "." + name, e.getMessage()));
       }
     }
     Map<String, Integer> count = new HashMap<>();
@@ -648,7 +650,7 @@ final class ScenarioBuilder {
     for (int i = 0; i < built.size(); i++) {
       String name = names.get(i);
       String id = count.get(name) > 1 ? name + "#" + seen.merge(name, 1, Integer::sum) : name;
-      out.add(new ExpectationSpec(id, built.get(i), sources.get(i)));
+      out.add(new ExpectationSpec(id, name, built.get(i), sources.get(i)));
     }
     return List.copyOf(out);
   }
@@ -685,7 +687,7 @@ final class ScenarioBuilder {
       }
       String path = expect.get(i).isTextual() ? "expect[" + i + "]" : "expect[" + i + "]." + name;
       for (FaultEntry r : refusing) {
-        issues.add(Issue.atKey(path, name + " counts the client's attempts, but fault '" + r.id() + "' (" + r.path() + ") is server_down with mode: refuse,"
+        issues.add(Problem.atKey(path, name + " counts the client's attempts, but fault '" + r.id() + "' (" + r.path() + ") is server_down with mode: refuse,"
             + " and refused connections never reach the proxy, so attempts during it would go uncounted;"
             + " use mode: reset (the default) or reject"));
       }
@@ -745,7 +747,7 @@ final class ScenarioBuilder {
       if (name.equals("events") && p.path("within").isArray() && p.get("within").size() == 2) {
         Duration to = quietDuration(p.get("within").get(1));
         if (to != null && to.compareTo(duration) > 0) {
-          issues.add(Issue.at(path + ".within[1]", "the window ends at " + Durations.format(to) + ", after " + stop
+          issues.add(new Problem(path + ".within[1]", "the window ends at " + Durations.format(to) + ", after " + stop
               + ": the run stops before it is over, so the count could never be settled (end it earlier or lengthen duration)"));
         }
       }
@@ -758,7 +760,7 @@ final class ScenarioBuilder {
           Duration anchor = t.at();
           Duration end = anchor.plus(w);
           if (end.compareTo(duration) > 0) {
-            issues.add(Issue.at(path + "." + key, (name.equals("no_reconnect") ? "the quiet window" : "the reconnect window") + " after fault " + id + " (at "
+            issues.add(new Problem(path + "." + key, (name.equals("no_reconnect") ? "the quiet window" : "the reconnect window") + " after fault " + id + " (at "
                 + Durations.format(anchor) + ") runs to " + Durations.format(end) + " at the earliest, past " + stop
                 + ": the run would stop before it could be judged (start the fault earlier, shorten " + key + ", or lengthen duration)"));
           }
@@ -798,7 +800,7 @@ final class ScenarioBuilder {
           }
           if (Durations.micros(s.trigger().duration()) <= limit) {
             String path = e.raw().has("for") ? e.path() + ".for" : e.path();
-            issues.add(Issue.at(path, "the blackhole lasts " + Durations.format(s.trigger().duration()) + ", not longer than expect[" + i
+            issues.add(new Problem(path, "the blackhole lasts " + Durations.format(s.trigger().duration()) + ", not longer than expect[" + i
                 + "].detects_dead_link.within " + Durations.format(within) + " + tolerance (" + Durations.seconds(limit) + " s" + "): its own end (then: abort) would cut"
                 + " the link before the client had to notice, so detection could not be told from the proxy's action (make for longer)"));
           }
@@ -826,7 +828,7 @@ final class ScenarioBuilder {
           toServer.add(d.name());
         }
       });
-      issues.add(Issue.atKey("expect[" + i + "].survives", "survives needs still: what shows the client still responding to the server (acks, replies),"
+      issues.add(Problem.atKey("expect[" + i + "].survives", "survives needs still: what shows the client still responding to the server (acks, replies),"
           + " since no ack sequence is declared under messages; it could count "
           + (toServer.isEmpty() ? "a message to the server, e.g. still: {to: server, match: {type: ack}}"
               : "one of the declared messages to the server (" + String.join(", ", toServer) + "), e.g. still: {to: server, match: {type: ack}}, though a timer-driven one proves nothing")));
@@ -840,7 +842,7 @@ final class ScenarioBuilder {
     for (int i = 0; i < expect.size(); i++) {
       if ("herd".equals(expectationName(expect.get(i))) && client.instances() < ScenarioKeys.HERD_MIN_INSTANCES) {
         String path = expect.get(i).isTextual() ? "expect[" + i + "]" : "expect[" + i + "].herd";
-        issues.add(Issue.atKey(path, "herd needs client.instances ≥ " + ScenarioKeys.HERD_MIN_INSTANCES + " (found " + client.instances() + "): a spread of reconnects needs many clients"));
+        issues.add(Problem.atKey(path, "herd needs client.instances ≥ " + ScenarioKeys.HERD_MIN_INSTANCES + " (found " + client.instances() + "): a spread of reconnects needs many clients"));
       }
     }
   }
@@ -875,10 +877,10 @@ final class ScenarioBuilder {
           continue;
         }
         if (k.equals("fault") && v.isTextual() && !ids.contains(v.asText())) {
-          issues.add(Issue.at(child, "no fault has id '" + v.asText() + "' (fault ids: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")" + Suggest.hint(v.asText(), ids)));
+          issues.add(new Problem(child, "no fault has id '" + v.asText() + "' (fault ids: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")" + Suggest.hint(v.asText(), ids)));
         } else if (k.equals("seq") && v.isTextual() && !v.asText().startsWith("/") && messages.get(v.asText()) == null) {
           Set<String> declared = messages.declared().keySet();
-          issues.add(Issue.at(child, "'" + v.asText() + "' is not declared under messages"
+          issues.add(new Problem(child, "'" + v.asText() + "' is not declared under messages"
               + (declared.isEmpty() ? " (declare it, e.g. messages: {" + v.asText() + ": {to: server, match: {type: tick}, field: /n}})" : " (declared: " + String.join(", ", declared) + ")" + Suggest.hint(v.asText(), declared))));
         } else {
           walkReferences(v, child, ids, messages);
@@ -902,15 +904,24 @@ final class ScenarioBuilder {
     }
   }
 
-  private static Issue unknownKey(String path, String key, Collection<String> allowed) {
-    return Issue.atKey(path, "unknown key '" + key + "' (allowed: " + String.join(", ", allowed) + ")" + Suggest.hint(key, allowed));
+  /**
+   * A problem from the fault or expectation catalogues, which only know key paths. Problems about
+   * a name (unknown key, fault, expectation, trigger, operator) point at that name.
+   */
+  private static Problem naming(Problem p) {
+    boolean aboutName = p.message().startsWith("unknown ") || p.message().startsWith("duplicate ");
+    return aboutName && !p.atKey() ? Problem.atKey(p.path(), p.message()) : p;
+  }
+
+  private static Problem unknownKey(String path, String key, Collection<String> allowed) {
+    return Problem.atKey(path, "unknown key '" + key + "' (allowed: " + String.join(", ", allowed) + ")" + Suggest.hint(key, allowed));
   }
 
   private ObjectNode object(JsonNode n, String path, String what) {
     if (n instanceof ObjectNode o) {
       return o;
     }
-    issues.add(Issue.at(path, "expected " + what + ", got " + describe(n)));
+    issues.add(new Problem(path, "expected " + what + ", got " + describe(n)));
     return null;
   }
 
@@ -919,7 +930,7 @@ final class ScenarioBuilder {
       return null;
     }
     if (!n.isTextual() || n.asText().isBlank()) {
-      issues.add(Issue.at(path, "expected " + what + ", got " + describe(n)));
+      issues.add(new Problem(path, "expected " + what + ", got " + describe(n)));
       return null;
     }
     return n.asText();
@@ -927,7 +938,7 @@ final class ScenarioBuilder {
 
   private Boolean bool(JsonNode n, String path) {
     if (!n.isBoolean()) {
-      issues.add(Issue.at(path, "expected true or false, got " + describe(n)));
+      issues.add(new Problem(path, "expected true or false, got " + describe(n)));
       return null;
     }
     return n.asBoolean();
@@ -935,7 +946,7 @@ final class ScenarioBuilder {
 
   private Integer integer(JsonNode n, String path, int min, int max, String what) {
     if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
-      issues.add(Issue.at(path, (n.isIntegralNumber() ? n + " is out of range" : "wrong type") + ": expected " + what + (n.isIntegralNumber() ? "" : ", got " + describe(n))));
+      issues.add(new Problem(path, (n.isIntegralNumber() ? n + " is out of range" : "wrong type") + ": expected " + what + (n.isIntegralNumber() ? "" : ", got " + describe(n))));
       return null;
     }
     return n.asInt();
@@ -943,13 +954,13 @@ final class ScenarioBuilder {
 
   private Duration duration(JsonNode n, String path) {
     if (!n.isTextual()) {
-      issues.add(Issue.at(path, (n.isNumber() ? n + " is not " + Durations.ALLOWED + " (write the unit)" : "expected " + Durations.ALLOWED + ", got " + describe(n))));
+      issues.add(new Problem(path, (n.isNumber() ? n + " is not " + Durations.ALLOWED + " (write the unit)" : "expected " + Durations.ALLOWED + ", got " + describe(n))));
       return null;
     }
     try {
       return Durations.parse(n.asText());
     } catch (IllegalArgumentException e) {
-      issues.add(Issue.at(path, e.getMessage()));
+      issues.add(new Problem(path, e.getMessage()));
       return null;
     }
   }
@@ -957,7 +968,7 @@ final class ScenarioBuilder {
   private Duration positiveDuration(JsonNode n, String path) {
     Duration d = duration(n, path);
     if (d != null && (d.isZero() || d.isNegative())) {
-      issues.add(Issue.at(path, n.asText() + " is too short: it must be longer than 0"));
+      issues.add(new Problem(path, n.asText() + " is too short: it must be longer than 0"));
       return null;
     }
     return d;
@@ -971,7 +982,7 @@ final class ScenarioBuilder {
         }
       }
     }
-    issues.add(Issue.at(path, describe(n) + " is not a direction (server or client)"));
+    issues.add(new Problem(path, describe(n) + " is not a direction (server or client)"));
     return null;
   }
 
@@ -984,9 +995,9 @@ final class ScenarioBuilder {
     for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!ENV_NAME.matcher(e.getKey()).matches()) {
-        issues.add(Issue.atKey(path + "." + e.getKey(), "'" + e.getKey() + "' is not an environment variable name (letters, digits and _)"));
+        issues.add(Problem.atKey(path + "." + e.getKey(), "'" + e.getKey() + "' is not an environment variable name (letters, digits and _)"));
       } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-        issues.add(Issue.at(path + "." + e.getKey(), "expected a text, number or true/false, got " + describe(e.getValue())));
+        issues.add(new Problem(path + "." + e.getKey(), "expected a text, number or true/false, got " + describe(e.getValue())));
       } else {
         out.put(e.getKey(), e.getValue().asText());
       }

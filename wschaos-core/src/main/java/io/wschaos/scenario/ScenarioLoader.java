@@ -1,8 +1,12 @@
 package io.wschaos.scenario;
 
-import io.wschaos.expect.ExpectationCatalog;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.expect.Expectation;
+import io.wschaos.expect.Messages;
+import io.wschaos.spec.Catalog;
+import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultEntryParser;
+import io.wschaos.spec.Problem;
+import io.wschaos.spec.SpecException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,9 +42,9 @@ public final class ScenarioLoader {
   public static final String SUITE_FILE = "wschaos.yaml";
 
   private final FaultEntryParser faults;
-  private final ExpectationCatalog expectations;
+  private final Catalog<Expectation> expectations;
 
-  public ScenarioLoader(FaultCatalog faults, ExpectationCatalog expectations) {
+  public ScenarioLoader(Catalog<Fault> faults, Catalog<Expectation> expectations) {
     this.faults = new FaultEntryParser(faults);
     this.expectations = expectations;
   }
@@ -49,7 +53,7 @@ public final class ScenarioLoader {
    * What {@link #load} found: the valid scenarios, every error (in file order, each once), and how
    * many scenario files were read.
    */
-  public record Loaded(List<Scenario> scenarios, List<ScenarioError> errors, int files) {
+  public record Loaded(List<Scenario> scenarios, List<Problem> errors, int files) {
     public boolean ok() {
       return errors.isEmpty();
     }
@@ -62,7 +66,7 @@ public final class ScenarioLoader {
       run.path(p);
     }
     if (run.files == 0 && run.errors.isEmpty()) {
-      run.errors.add(new ScenarioError(paths.isEmpty() ? "wschaos" : paths.get(0).toString(), 0, 0, "", "empty suite: no scenario files to run"));
+      run.errors.add(Problem.inFile(paths.isEmpty() ? "wschaos" : paths.get(0).toString(), "empty suite: no scenario files to run"));
     }
     return new Loaded(List.copyOf(run.scenarios), List.copyOf(run.errors), run.files);
   }
@@ -71,7 +75,7 @@ public final class ScenarioLoader {
   public Scenario loadFile(Path file) {
     Loaded l = load(List.of(file));
     if (!l.ok()) {
-      throw new ScenarioException(l.errors());
+      throw new SpecException(l.errors());
     }
     return l.scenarios().get(0);
   }
@@ -79,17 +83,17 @@ public final class ScenarioLoader {
   /** One scenario from text (the control API, tests); {@code file} names it in errors; no suite defaults. */
   public Scenario parse(String yaml, String file) {
     LocatedYaml y = LocatedYaml.parse(yaml, file);
-    List<ScenarioError> errors = new ArrayList<>();
+    List<Problem> errors = new ArrayList<>();
     Scenario s = build(y, null, defaultName(Path.of(file)), List.of(), errors);
     if (s == null) {
-      throw new ScenarioException(errors);
+      throw new SpecException(errors);
     }
     return s;
   }
 
-  private Scenario build(LocatedYaml y, Path file, String defaultName, List<LocatedYaml> defaults, List<ScenarioError> out) {
-    List<ScenarioError> errors = new ArrayList<>();
-    for (Issue i : y.issues()) {
+  private Scenario build(LocatedYaml y, Path file, String defaultName, List<LocatedYaml> defaults, List<Problem> out) {
+    List<Problem> errors = new ArrayList<>();
+    for (Problem i : y.issues()) {
       errors.add(locate(y, i));
     }
     if (y.root() == null) {
@@ -102,7 +106,7 @@ public final class ScenarioLoader {
     }
     ScenarioBuilder b = new ScenarioBuilder(faults, expectations);
     Scenario s = b.build(merged.root(), file, defaultName, false);
-    for (Issue i : b.issues()) {
+    for (Problem i : b.issues()) {
       errors.add(locate(merged, i));
     }
     errors.sort(IN_FILE_ORDER);
@@ -110,42 +114,50 @@ public final class ScenarioLoader {
     return errors.isEmpty() ? s : null;
   }
 
-  private static final Comparator<ScenarioError> IN_FILE_ORDER =
-      Comparator.comparing(ScenarioError::file).thenComparingInt(ScenarioError::line).thenComparingInt(ScenarioError::column);
+  private static final Comparator<Problem> IN_FILE_ORDER =
+      Comparator.comparing(Problem::file).thenComparingInt(Problem::line).thenComparingInt(Problem::column);
 
   /**
    * A {@code messages:} block on its own, in YAML or JSON — its declarations, as {@code seq: {to:
    * client, match: {type: data}, field: /seq}} — checked like a scenario file's (the Java API's
    * proxies declare theirs so). Every problem is located in {@code text}, with the scenario file's
-   * key path: {@code where:1:40: messages.seq.field: 'seq' is not a JSON pointer …}.
+   * key path: {@code where:1:27: messages.seq.field: 'seq' is not a JSON pointer …}.
    *
-   * @throws ScenarioException with every problem
+   * @throws SpecException with every problem
    */
   public Messages parseMessages(String text, String where) {
     LocatedYaml y = LocatedYaml.parse(text == null ? "" : text, where);
-    List<ScenarioError> errors = new ArrayList<>();
-    if (y.root() == null) {
-      y.issues().forEach(i -> errors.add(locate(y, i)));
-      throw new ScenarioException(errors);
+    List<Problem> errors = new ArrayList<>();
+    for (Problem i : y.issues()) {
+      errors.add(locate(y, i));
     }
-    y.issues().forEach(i -> errors.add(locate(y, i)));
+    if (y.root() == null) {
+      throw new SpecException(errors);
+    }
     ScenarioBuilder b = new ScenarioBuilder(faults, expectations);
     Messages m = b.messages(y.root().isMissingNode() ? null : y.root());
-    for (Issue i : b.issues()) {
+    for (Problem i : b.issues()) {
       // paths are the scenario file's (messages.seq.field); the text is the block's value
       String inText = i.path().equals("messages") ? "" : i.path().startsWith("messages.") ? i.path().substring("messages.".length()) : i.path();
-      LocatedYaml.Mark mark = y.locate(new Issue(inText, i.message(), i.atKey(), i.at()));
-      errors.add(new ScenarioError(mark.file(), mark.line(), mark.column(), i.path(), i.message()));
+      errors.add(i.located(y.locate(new Problem(inText, i.message(), i.atKey(), i.at()))));
     }
     if (!errors.isEmpty()) {
-      throw new ScenarioException(errors);
+      throw new SpecException(errors);
     }
     return m;
   }
 
-  private static ScenarioError locate(LocatedYaml y, Issue i) {
-    LocatedYaml.Mark m = y.locate(i);
-    return new ScenarioError(m.file(), m.line(), m.column(), i.path(), i.message());
+  private static Problem locate(LocatedYaml y, Problem i) {
+    return i.located(y.locate(i));
+  }
+
+  /**
+   * The YAML syntax error in {@code text}, located as scenario files are ({@code --fault[2]:1:22:
+   * YAML syntax error: …}), {@code source} naming the text; null when it parses.
+   */
+  public static Problem yamlSyntax(String text, String source) {
+    LocatedYaml y = LocatedYaml.parse(text, source);
+    return y.root() != null || y.issues().isEmpty() ? null : y.issues().get(0);
   }
 
   static String defaultName(Path file) {
@@ -166,7 +178,7 @@ public final class ScenarioLoader {
   }
 
   /** Where the first byte that is not UTF-8 is (line and column of the text before it), and its value. */
-  private static ScenarioError notUtf8(Path p, byte[] bytes) {
+  private static Problem notUtf8(Path p, byte[] bytes) {
     int good = 0;
     java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
@@ -187,7 +199,7 @@ public final class ScenarioLoader {
       }
     }
     String msg = String.format(java.util.Locale.ROOT, "not UTF-8 text: byte 0x%02X (byte %d of the file) is not valid UTF-8 here", bytes[good] & 0xff, good + 1);
-    return new ScenarioError(p.toString(), line, column, "", msg);
+    return new Problem("", msg, false, new Problem.Location(p.toString(), line, column));
   }
 
   private static boolean isScenarioFile(Path p) {
@@ -197,7 +209,7 @@ public final class ScenarioLoader {
 
   /** One call of {@link #load}: what was read so far. */
   private final class Run {
-    final Set<ScenarioError> errors = new LinkedHashSet<>();
+    final Set<Problem> errors = new LinkedHashSet<>();
     final List<Scenario> scenarios = new ArrayList<>();
     final Set<Path> seen = new LinkedHashSet<>();
     final Map<Path, LocatedYaml> suiteFiles = new HashMap<>();
@@ -206,7 +218,7 @@ public final class ScenarioLoader {
 
     void path(Path p) {
       if (!Files.exists(p)) {
-        errors.add(new ScenarioError(p.toString(), 0, 0, "", "no such file or folder"));
+        errors.add(Problem.inFile(p.toString(), "no such file or folder"));
       } else if (Files.isDirectory(p)) {
         folder(p);
       } else if (p.getFileName().toString().equals(SUITE_FILE)) {
@@ -221,13 +233,13 @@ public final class ScenarioLoader {
       try (Stream<Path> walk = Files.walk(root)) {
         found = walk.filter(Files::isRegularFile).sorted().toList();
       } catch (IOException e) {
-        errors.add(new ScenarioError(root.toString(), 0, 0, "", "cannot read this folder: " + e.getMessage()));
+        errors.add(Problem.inFile(root.toString(), "cannot read this folder: " + e.getMessage()));
         return;
       }
       found.stream().filter(f -> f.getFileName().toString().equals(SUITE_FILE)).forEach(this::suiteFile);
       List<Path> scenarioFiles = found.stream().filter(ScenarioLoader::isScenarioFile).toList();
       if (scenarioFiles.isEmpty()) {
-        errors.add(new ScenarioError(root.toString(), 0, 0, "", "empty suite: no scenario files (*.yaml, *.yml other than " + SUITE_FILE + ") in this folder"));
+        errors.add(Problem.inFile(root.toString(), "empty suite: no scenario files (*.yaml, *.yml other than " + SUITE_FILE + ") in this folder"));
       }
       Path top = suiteTop(root.toAbsolutePath().normalize());
       for (Path f : scenarioFiles) {
@@ -245,7 +257,7 @@ public final class ScenarioLoader {
         return;
       }
       LocatedYaml y = LocatedYaml.parse(text, file.toString());
-      List<ScenarioError> out = new ArrayList<>();
+      List<Problem> out = new ArrayList<>();
       Scenario s = build(y, file, defaultName(file), defaultsFor(file, suiteRoot), out);
       errors.addAll(out);
       if (s == null) {
@@ -253,7 +265,7 @@ public final class ScenarioLoader {
       }
       Path first = names.putIfAbsent(s.name(), file);
       if (first != null) {
-        errors.add(locate(y, Issue.at("name", "scenario name '" + s.name() + "'" + (y.root().has("name") ? "" : " (from the file name)")
+        errors.add(locate(y, new Problem("name", "scenario name '" + s.name() + "'" + (y.root().has("name") ? "" : " (from the file name)")
             + " is already used by " + first + "; names identify scenarios in reports and JUnit XML")));
         return;
       }
@@ -324,7 +336,7 @@ public final class ScenarioLoader {
         }
         return text;
       } catch (IOException e) {
-        errors.add(new ScenarioError(p.toString(), 0, 0, "", "cannot read: " + e.getMessage()));
+        errors.add(Problem.inFile(p.toString(), "cannot read: " + e.getMessage()));
       }
       return null;
     }

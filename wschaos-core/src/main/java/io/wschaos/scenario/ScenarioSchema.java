@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wschaos.expect.ExpectationCatalog;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.expect.Expectation;
+import io.wschaos.spec.Catalog;
+import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.Presets;
 import io.wschaos.frame.Direction;
@@ -38,7 +39,7 @@ public final class ScenarioSchema {
 
   private ScenarioSchema() {}
 
-  public static ObjectNode generate(FaultCatalog faults, ExpectationCatalog expectations) {
+  public static ObjectNode generate(Catalog<Fault> faults, Catalog<Expectation> expectations) {
     ObjectNode s = F.objectNode();
     s.put("$schema", DRAFT);
     s.put("$id", "https://wschaos.io/schema/scenario.json");
@@ -153,7 +154,7 @@ public final class ScenarioSchema {
     return describe(m, "A small JSON matcher: keys are top-level fields or JSON pointers (/data/kind); values are literals or one of " + MessageMatcher.ALLOWED_OPERATORS + ".");
   }
 
-  private static ObjectNode faultEntry(FaultCatalog faults) {
+  private static ObjectNode faultEntry(Catalog<Fault> faults) {
     ObjectNode e = F.objectNode().put("type", "object").put("additionalProperties", false);
     ObjectNode p = e.putObject("properties");
     for (String k : FaultEntryParser.TRIGGER_KEYS.stream().sorted().toList()) {
@@ -202,7 +203,7 @@ public final class ScenarioSchema {
     };
   }
 
-  private static ObjectNode expectEntry(ExpectationCatalog expectations) {
+  private static ObjectNode expectEntry(Catalog<Expectation> expectations) {
     ArrayNode oneOf = F.arrayNode();
     for (String name : expectations.names()) {
       ObjectNode o = F.objectNode().put("type", "object").put("additionalProperties", false);

@@ -42,7 +42,7 @@ public final class ParamBinding {
 
   private ParamBinding() {}
 
-  /** Binds {@code node} to {@code type}; a failure is a {@link SpecProblem} under {@code path}. */
+  /** Binds {@code node} to {@code type}; a failure is a {@link Problem} under {@code path}. */
   public static <P> P bind(JsonNode node, Class<P> type, String path) {
     try {
       return MAPPER.treeToValue(node, type);
@@ -53,12 +53,12 @@ public final class ParamBinding {
     }
   }
 
-  private static SpecProblem problem(IOException e, Class<?> type, String path) {
+  private static Problem problem(IOException e, Class<?> type, String path) {
     if (e instanceof UnrecognizedPropertyException u) {
       List<String> known = u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
       String key = u.getPropertyName();
       String at = pathOf(u); // the whole path inside the parameters, nested objects included
-      return new SpecProblem(
+      return new Problem(
           path + (at.endsWith("." + key) ? at : at + "." + key),
           "unknown key '" + key + "' (allowed: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")" + Suggest.hint(key, known));
     }
@@ -73,27 +73,28 @@ public final class ParamBinding {
           target != null && target.isEnum()
               ? "one of " + Arrays.stream(target.getEnumConstants()).map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
               : "a " + simpleName(target);
-      return new SpecProblem(path + at, "'" + f.getValue() + "' is not allowed here (" + allowed + ")");
+      return new Problem(path + at, "'" + f.getValue() + "' is not allowed here (" + allowed + ")");
     }
     if (e instanceof MismatchedInputException m) {
       Throwable cause = m.getCause();
       if (cause instanceof IllegalArgumentException iae) {
-        return new SpecProblem(path + at, iae.getMessage());
+        return new Problem(path + at, iae.getMessage());
       }
       String expected = m.getTargetType() == null ? "another type" : "a " + simpleName(m.getTargetType());
       if (m.getTargetType() != null && m.getTargetType().isRecord()) {
         expected = "an object of parameters";
       }
-      return new SpecProblem(path + at, "wrong type: expected " + expected);
+      return new Problem(path + at, "wrong type: expected " + expected);
     }
-    return new SpecProblem(path + at, e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage());
+    return new Problem(path + at, e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage());
   }
 
-  private static SpecProblem problemOf(IllegalArgumentException e, String path) {
+  /** A parameter the record or its factory refused ({@link ParamException} names the key), under {@code path}. */
+  public static Problem problemOf(IllegalArgumentException e, String path) {
     if (e instanceof ParamException p && p.key() != null && !p.key().isEmpty()) {
-      return new SpecProblem(path + "." + p.key(), p.getMessage());
+      return new Problem(path + "." + p.key(), p.getMessage());
     }
-    return new SpecProblem(path, e.getMessage());
+    return new Problem(path, e.getMessage());
   }
 
   private static String pathOf(JsonMappingException m) {

@@ -5,14 +5,14 @@ import java.util.stream.Collectors;
 
 /** Every problem found in a spec, not just the first. */
 public final class SpecException extends RuntimeException {
-  private final List<SpecProblem> problems;
+  private final List<Problem> problems;
 
-  public SpecException(List<SpecProblem> problems) {
-    super(problems.stream().map(SpecProblem::toString).collect(Collectors.joining("\n")));
+  public SpecException(List<Problem> problems) {
+    super(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
     this.problems = List.copyOf(problems);
   }
 
-  public List<SpecProblem> problems() {
+  public List<Problem> problems() {
     return problems;
   }
 }

@@ -74,6 +74,18 @@ class ApiHttpTest {
   }
 
   @Test
+  void theJdkClientsDefaultHttp2UpgradeAttemptIsAnsweredOverHttp11() throws Exception {
+    try (ApiRig rig = new ApiRig()) {
+      // HttpClient's default version asks for h2c; the API must not upgrade (requests would lose Host).
+      java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
+      var r = jdk.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rig.base() + "/api/faults")).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(java.net.http.HttpClient.Version.HTTP_1_1, r.version());
+    }
+  }
+
+  @Test
   void aDurationOverTheMaximumIsA400NamingTheField() throws Exception {
     try (ApiRig rig = new ApiRig()) {
       var r = rig.post("/api/faults", "{\"delay\": {\"to\": \"client\", \"by\": \"99999999999999999999s\"}, \"for\": \"25h\"}");

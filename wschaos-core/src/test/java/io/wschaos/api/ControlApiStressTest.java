@@ -8,7 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocket;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.fault.Fault;
+import io.wschaos.spec.Catalog;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.builtin.BuiltinFaults;
 import io.wschaos.timeline.Event;
@@ -117,7 +118,7 @@ class ControlApiStressTest {
 
   /** One run: the links and the API drivers, over the faults of {@code candidates} that are registered. */
   private Result run(Map<String, String> candidates) throws Exception {
-    FaultCatalog catalog = BuiltinFaults.catalog();
+    Catalog<Fault> catalog = BuiltinFaults.catalog();
     List<String> entries = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (Map.Entry<String, String> c : new java.util.TreeMap<>(candidates).entrySet()) {

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocket;
 import io.wschaos.fault.Fault;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.spec.Catalog;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.builtin.BuiltinFaults;
 import io.wschaos.timeline.Event;
@@ -143,7 +143,7 @@ class ControlApiTest {
   void aPresetsIdRemovesAllItsParts() {
     // rolling_restart expands to close + server_down; server_down may not be registered yet on this
     // branch, so a stand-in with its parameter record takes its name for this test.
-    FaultCatalog catalog = BuiltinFaults.catalog();
+    Catalog<Fault> catalog = BuiltinFaults.catalog();
     if (!catalog.has("server_down")) {
       catalog.register("server_down", StandInParams.class, p -> new StandIn("server_down"), "stand-in");
     }

@@ -14,9 +14,11 @@ import io.wschaos.timeline.Level;
 import io.wschaos.timeline.Timeline;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The proxy's live UI ({@code --ui}) in headless Chromium: lanes fed by /api/events, the fault form and list. */
+@Tag("browser")
 class LiveUiBrowserTest {
   @Test
   void aDelayAddedInTheLiveUiMakesTheNextMessagesLate() {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.wschaos.frame.Direction;
 import io.wschaos.frame.Leg;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.Tolerance;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class FragmentFaultTest {
   private static StageHarness harness(int frames) {
-    return new StageHarness("fragment").stageOf(new FragmentFault(new FragmentFault.Params(Direction.TO_CLIENT, frames)), Direction.TO_CLIENT);
+    return new StageHarness("fragment").stageOf(new FragmentFault(new FragmentFault.Params(Direction.TO_CLIENT, frames, null)), Direction.TO_CLIENT);
   }
 
   private static List<Integer> sizes(Unit u) {
@@ -23,6 +23,19 @@ class FragmentFaultTest {
 
   private static List<String> shape(Unit u) {
     return u.frames().stream().map(f -> f.opcode().wire() + (f.fin() ? "+fin" : "")).toList();
+  }
+
+  @Test
+  void withSizeEachMessageIsCutIntoFramesOfAtMostThatManyBytes() {
+    StageHarness h = new StageHarness("fragment").stageOf(new FragmentFault(new FragmentFault.Params(Direction.TO_CLIENT, null, 3)), Direction.TO_CLIENT);
+    h.text("abcdefgh");
+    h.text("abc");
+    assertEquals(List.of(3, 3, 2), sizes(h.out.get(0).unit()));
+    assertEquals("abcdefgh", h.out.get(0).unit().text());
+    assertEquals(List.of(3), sizes(h.out.get(1).unit()), "a message no longer than size passes whole");
+    assertEquals(List.of("fragmented"), h.actions());
+    assertThrowsParam("size", () -> new FragmentFault.Params(Direction.TO_CLIENT, 2, 3));
+    assertThrowsParam("size", () -> new FragmentFault.Params(Direction.TO_CLIENT, null, 0));
   }
 
   @Test
@@ -63,7 +76,7 @@ class FragmentFaultTest {
 
   @Test
   void theTriggersProbabilityDecidesPerMessage() {
-    StageHarness h = new StageHarness("fragment", 5, 0.5).stageOf(new FragmentFault(new FragmentFault.Params(Direction.TO_CLIENT, 2)), Direction.TO_CLIENT);
+    StageHarness h = new StageHarness("fragment", 5, 0.5).stageOf(new FragmentFault(new FragmentFault.Params(Direction.TO_CLIENT, 2, null)), Direction.TO_CLIENT);
     for (int i = 0; i < 100; i++) {
       h.text("m" + i);
     }
@@ -74,9 +87,9 @@ class FragmentFaultTest {
 
   @Test
   void paramsRejectImpossibleValues() {
-    assertThrowsParam("to", () -> new FragmentFault.Params(null, 2));
-    assertThrowsParam("frames", () -> new FragmentFault.Params(Direction.TO_CLIENT, 1));
-    assertThrowsParam("frames", () -> new FragmentFault.Params(Direction.TO_CLIENT, 1_000_000));
-    assertEquals(2, new FragmentFault.Params(Direction.TO_CLIENT, null).frames());
+    assertThrowsParam("to", () -> new FragmentFault.Params(null, 2, null));
+    assertThrowsParam("frames", () -> new FragmentFault.Params(Direction.TO_CLIENT, 1, null));
+    assertThrowsParam("frames", () -> new FragmentFault.Params(Direction.TO_CLIENT, 1_000_000, null));
+    assertEquals(2, new FragmentFault.Params(Direction.TO_CLIENT, null, null).frames());
   }
 }

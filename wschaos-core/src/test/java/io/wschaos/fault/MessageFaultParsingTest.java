@@ -1,6 +1,6 @@
 package io.wschaos.fault;
 
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import io.wschaos.spec.SpecException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +42,7 @@ class MessageFaultParsingTest {
   void validEntriesParse(String yaml) throws Exception {
     List<FaultSpec> specs = parse(yaml);
     assertEquals(1, specs.size());
-    assertTrue(BuiltinFaults.catalog().has(specs.get(0).fault().name()), specs.get(0).fault().name());
+    assertTrue(BuiltinFaults.catalog().has(specs.get(0).name()), specs.get(0).name());
   }
 
   @ParameterizedTest(name = "{0} → {1}")
@@ -70,7 +70,7 @@ class MessageFaultParsingTest {
   void aBadValueIsAProblemThatNamesItsKey(String yaml, String path, String says) {
     SpecException e = assertThrows(SpecException.class, () -> parse(yaml));
     assertEquals(1, e.problems().size(), e.getMessage());
-    SpecProblem p = e.problems().get(0);
+    Problem p = e.problems().get(0);
     assertEquals(path, p.path(), p.toString());
     assertTrue(p.message().contains(says), "'" + p.message() + "' should say what is allowed (" + says + ")");
   }

@@ -1,10 +1,15 @@
 package io.wschaos.proxy;
 
+import static io.wschaos.proxy.Waits.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.WebSocket;
+import io.wschaos.frame.Direction;
+import io.wschaos.frame.Leg;
+import io.wschaos.testsupport.TimelineRecorder;
 import io.wschaos.timeline.EventBody;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,21 +63,18 @@ class CoreFaultsSocketTest {
   void aServerCloseHeldBehindDelayedMessagesIsRecordedWhenReadAndWhenWrittenToTheClient() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("delay: {to: client, by: 300ms}");
-      Thread.sleep(100); // the fault starts on the link's event loop
+      rig.addStarted("delay: {to: client, by: 300ms}");
       CompletableFuture<Short> closed = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
       ws.writeTextMessage("hello"); // its echo is held 300 ms; the close follows it
       ws.writeTextMessage("close 1001 bye");
       assertEquals((short) 1001, closed.get(10, TimeUnit.SECONDS));
-      Thread.sleep(100);
-      var read = rig.events(EventBody.Close.class).stream()
-          .filter(e -> ((EventBody.Close) e.body()).leg() == io.wschaos.frame.Leg.SERVER).findFirst().orElseThrow();
-      var written = rig.events(EventBody.Egress.class).stream()
-          .filter(e -> ((EventBody.Egress) e.body()).id() == 0 && ((EventBody.Egress) e.body()).to() == io.wschaos.frame.Direction.TO_CLIENT)
-          .findFirst().orElseThrow(() -> new AssertionError("the close's write is on the timeline"));
-      assertTrue(written.seq() > read.seq());
-      assertTrue(written.t() - read.t() >= 150_000, "written " + (written.t() - read.t()) + " µs after it was read: behind the delayed echo");
+      TimelineRecorder rec = rig.recorder(EventBody.Close.class, EventBody.Egress.class);
+      var read = rec.skipTo(EventBody.Close.class, c -> c.leg() == Leg.SERVER, "the server's close, read", WAIT);
+      var written = rec.skipTo(EventBody.Egress.class, o -> o.id() == 0 && o.to() == Direction.TO_CLIENT, "the close, written to the client", WAIT);
+      if (written.t() - read.t() < 150_000) {
+        throw rec.failure("written " + (written.t() - read.t()) + " µs after it was read: it should wait behind the delayed echo");
+      }
     }
   }
 
@@ -80,7 +82,8 @@ class CoreFaultsSocketTest {
   void dropFirstThreeLosesExactlyThoseAndRecordsEach() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("drop: {to: server, first: 3}");
+      TimelineRecorder faults = rig.recorder(EventBody.Fault.class);
+      rig.addStarted("drop: {to: server, first: 3}");
       List<String> got = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> done = new CompletableFuture<>();
       ws.textMessageHandler(t -> {
@@ -89,13 +92,16 @@ class CoreFaultsSocketTest {
           done.complete(null);
         }
       });
-      Thread.sleep(100); // the fault starts on the link's event loop
       for (int i = 0; i < 10; i++) {
         ws.writeTextMessage(Integer.toString(i));
       }
       done.get(10, TimeUnit.SECONDS);
       assertEquals(List.of("3", "4", "5", "6", "7", "8", "9"), got);
-      assertEquals(3, rig.faultActions().stream().filter(a -> a.equals("f1 dropped")).count());
+      faults.takeFault("f1", "started", WAIT);
+      for (int i = 0; i < 3; i++) {
+        faults.takeFault("f1", "dropped", WAIT);
+      }
+      faults.assertExhausted();
     }
   }
 
@@ -105,15 +111,13 @@ class CoreFaultsSocketTest {
       WebSocket ws = rig.connect("/");
       CompletableFuture<String> closed = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
+      TimelineRecorder closes = rig.recorder(EventBody.Close.class);
       rig.add("close: {code: 4001, reason: token expired}");
       assertEquals("4001 token expired", closed.get(5, TimeUnit.SECONDS));
-      long deadline = System.currentTimeMillis() + 3000;
-      while (rig.upstream.closes.isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(10);
-      }
+      closes.skipTo(EventBody.Close.class, c -> c.by().equals("proxy") && c.code() == 4001 && "f1".equals(c.fault()),
+          "the proxy's 4001 to the client, by fault f1", WAIT);
+      Waits.until(() -> !rig.upstream.closes.isEmpty(), Duration.ofSeconds(3), () -> "the server hears a close");
       assertEquals(List.of("1001 closed by wschaos fault f1"), rig.upstream.closes);
-      var closes = rig.events(EventBody.Close.class).stream().map(e -> (EventBody.Close) e.body()).toList();
-      assertTrue(closes.stream().anyMatch(c -> c.by().equals("proxy") && c.code() == 4001 && "f1".equals(c.fault())), closes.toString());
     }
   }
 

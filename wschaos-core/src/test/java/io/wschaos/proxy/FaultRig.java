@@ -11,6 +11,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.fault.builtin.BuiltinFaults;
+import io.wschaos.testsupport.TimelineRecorder;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
 import io.wschaos.timeline.Level;
@@ -53,6 +54,23 @@ final class FaultRig implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException(e);
     }
+  }
+
+  /**
+   * Adds one fault entry and waits until each of its faults has started on a link (the fault starts
+   * on the link's event loop, a moment after {@link #add}): its stages are in place there.
+   */
+  List<FaultSpec> addStarted(String yaml) {
+    List<FaultSpec> specs = add(yaml);
+    TimelineRecorder faults = recorder(EventBody.Fault.class);
+    specs.forEach(s -> faults.awaitStarted(s.id(), Waits.WAIT));
+    return specs;
+  }
+
+  /** A recorder of {@code kinds} on this rig's timeline, from its first event. */
+  @SafeVarargs
+  final TimelineRecorder recorder(Class<? extends EventBody>... kinds) {
+    return TimelineRecorder.watching(timeline, kinds);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.wschaos.proxy;
 
+import static io.wschaos.proxy.Waits.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.WebSocket;
+import io.wschaos.testsupport.TimelineRecorder;
+import io.wschaos.timeline.EventBody;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,24 +52,22 @@ class MessageFaultsSocketTest {
     return IntStream.range(0, n).mapToObj(Integer::toString).toList();
   }
 
-  /** Waits until the fault's stages are on the link (it starts on the link's event loop). */
-  private static void settle() throws InterruptedException {
-    Thread.sleep(100);
-  }
-
   @Test
   void duplicateFollowsEachMessageWithExactlyCountCopies() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("duplicate: {to: client, count: 2}");
-      settle();
+      TimelineRecorder faults = rig.recorder(EventBody.Fault.class);
+      rig.addStarted("duplicate: {to: client, count: 2}");
       Inbox in = new Inbox(ws, 6);
       ws.writeTextMessage("a");
       ws.writeTextMessage("b");
       assertEquals(List.of("a", "a", "a", "b", "b", "b"), in.await());
+      faults.takeFault("f1", "started", WAIT);
+      faults.takeFault("f1", "duplicated", WAIT);
+      faults.takeFault("f1", "duplicated", WAIT);
       Thread.sleep(150);
       assertEquals(6, in.got.size(), "no more than count copies");
-      assertEquals(2, rig.faultActions().stream().filter("f1 duplicated"::equals).count());
+      faults.assertExhausted();
     }
   }
 
@@ -74,8 +75,7 @@ class MessageFaultsSocketTest {
   void reorderDeliversEveryWindowAsAPermutationWithNothingLost() throws Exception {
     try (FaultRig rig = new FaultRig(42)) {
       WebSocket ws = rig.connect("/");
-      rig.add("reorder: {to: client, window: 4}");
-      settle();
+      rig.addStarted("reorder: {to: client, window: 4}");
       Inbox in = new Inbox(ws, 12);
       numbers(12).forEach(ws::writeTextMessage);
       List<String> got = in.await();
@@ -83,7 +83,12 @@ class MessageFaultsSocketTest {
         assertEquals(new HashSet<>(numbers(12).subList(4 * w, 4 * w + 4)), new HashSet<>(got.subList(4 * w, 4 * w + 4)), "window " + w + " of " + got);
       }
       assertNotEquals(numbers(12), got, "out of order");
-      assertEquals(12, rig.faultActions().stream().filter("f1 reordered"::equals).count());
+      TimelineRecorder faults = rig.recorder(EventBody.Fault.class);
+      faults.takeFault("f1", "started", WAIT);
+      for (int i = 0; i < 12; i++) {
+        faults.takeFault("f1", "reordered", WAIT);
+      }
+      faults.assertExhausted();
     }
   }
 
@@ -91,8 +96,7 @@ class MessageFaultsSocketTest {
   void reorderReleasesAnUnfilledWindowAfterMaxHold() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("reorder: {to: client, window: 10, order: reversed, max_hold: 300ms}");
-      settle();
+      rig.addStarted("reorder: {to: client, window: 10, order: reversed, max_hold: 300ms}");
       Inbox in = new Inbox(ws, 3);
       long t0 = System.nanoTime();
       numbers(3).forEach(ws::writeTextMessage);
@@ -106,15 +110,17 @@ class MessageFaultsSocketTest {
   void corruptMalformedJsonArrivesAsTextThatFailsToParse() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("corrupt: {to: client, mode: malformed_json}");
-      settle();
+      rig.addStarted("corrupt: {to: client, mode: malformed_json}");
       Inbox in = new Inbox(ws, 2);
       ws.writeTextMessage("{\"seq\":1}");
       ws.writeTextMessage("{\"seq\":2}");
       List<String> got = in.await();
       assertThrows(JsonProcessingException.class, () -> new ObjectMapper().readTree(got.get(0)), got.get(0));
       assertEquals("{\"seq\":2}", got.get(1), "count 1: only the next message");
-      assertEquals(List.of("f1 started", "f1 corrupted"), rig.faultActions());
+      TimelineRecorder faults = rig.recorder(EventBody.Fault.class);
+      faults.takeFault("f1", "started", WAIT);
+      faults.takeFault("f1", "corrupted", WAIT);
+      faults.assertExhausted();
     }
   }
 
@@ -123,28 +129,20 @@ class MessageFaultsSocketTest {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
       Inbox in = new Inbox(ws, 2);
+      TimelineRecorder faults = rig.recorder(EventBody.Fault.class);
       rig.add("inject: {to: client, text: surprise}");
-      assertEquals("surprise", waitForFirst(in));
+      faults.skipTo(EventBody.Fault.class, f -> f.fault().equals("f1") && f.action().equals("injected"), "f1 injected", WAIT);
       rig.add("inject: {to: server, json: {type: ack, seq: 7}}"); // the upstream echoes it back
-      assertEquals(List.of("surprise", "{\"type\":\"ack\",\"seq\":7}"), in.await());
-      assertTrue(rig.faultActions().containsAll(List.of("f1 injected", "f2 injected")), rig.faultActions().toString());
+      faults.skipTo(EventBody.Fault.class, f -> f.fault().equals("f2") && f.action().equals("injected"), "f2 injected", WAIT);
+      assertEquals(List.of("surprise", "{\"type\":\"ack\",\"seq\":7}"), in.await(), "in the order they were injected");
     }
-  }
-
-  private static String waitForFirst(Inbox in) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (in.got.isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
-    return in.got.isEmpty() ? null : in.got.get(0);
   }
 
   @Test
   void fragmentSplitsAMessageIntoFramesWithFinOnlyOnTheLast() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("fragment: {to: client, frames: 3}");
-      settle();
+      rig.addStarted("fragment: {to: client, frames: 3}");
       List<String> frames = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> done = new CompletableFuture<>();
       ws.frameHandler(f -> {
@@ -163,8 +161,7 @@ class MessageFaultsSocketTest {
   void throttleKeepsTheReceiversRateWithinTwentyPercent() throws Exception {
     try (FaultRig rig = new FaultRig()) {
       WebSocket ws = rig.connect("/");
-      rig.add("throttle: {to: client, bytes_per_second: 20000}");
-      settle();
+      rig.addStarted("throttle: {to: client, bytes_per_second: 20000}");
       int n = 60;
       Inbox in = new Inbox(ws, n);
       String kb = "k".repeat(1000);
@@ -185,8 +182,7 @@ class MessageFaultsSocketTest {
       CompletableFuture<Short> closed = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
       long t0 = System.nanoTime();
-      rig.add("{for: 600ms, stall: {to: client}}");
-      settle();
+      rig.addStarted("{for: 600ms, stall: {to: client}}");
       Inbox in = new Inbox(ws, 5);
       numbers(5).forEach(ws::writeTextMessage);
       ws.writeTextMessage("close 4000 bye"); // the upstream's close is held behind the echoes
@@ -194,7 +190,12 @@ class MessageFaultsSocketTest {
       long ms = (in.at.get(0) - t0) / 1_000_000;
       assertTrue(ms >= 550, "the first message arrived " + ms + " ms after the stall began (it lasts 600 ms)");
       assertEquals((short) 4000, closed.get(5, TimeUnit.SECONDS), "the close came through, after the messages");
-      assertEquals(6, rig.faultActions().stream().filter("f1 stalled"::equals).count(), "5 messages and a close: " + rig.faultActions());
+      TimelineRecorder faults = rig.recorder(EventBody.Fault.class);
+      faults.takeFault("f1", "started", WAIT);
+      for (int i = 0; i < 6; i++) { // 5 messages and a close
+        faults.takeFault("f1", "stalled", WAIT);
+      }
+      faults.skipTo(EventBody.Fault.class, f -> f.action().equals("stopped"), "f1 stopped", WAIT);
     }
   }
 }

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -50,6 +51,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * PROXIED (client → proxy → server) must give the peers the same experience, except where the
  * proxy by design differs (no compression on the client leg, hop-by-hop headers).
  */
+@Tag("node")
 @Timeout(10)
 class NodeRelayTest {
   enum Mode { DIRECT, PROXIED }

@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * every one; naive.js fails exactly those in {@code examples/expected-naive-failures.txt} (the same
  * table as docs/example-suite.md, with the reason for each) and passes the rest.
  */
+@Tag("node")
 class ExampleSuiteTest {
   static final Path SUITE = Path.of("scenarios");
   static final Path EXPECTED = Path.of("examples/expected-naive-failures.txt");

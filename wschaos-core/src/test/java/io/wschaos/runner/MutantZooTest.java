@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Timeout;
  * one passing. The correct clients at an edge ({@code mutants/correct/}) must pass. resilient.js
  * itself passing the whole suite is {@link ExampleSuiteTest}'s.
  */
+@Tag("node")
 class MutantZooTest {
   static final Path SUITE = Path.of("scenarios");
   static final Path CLIENTS = Path.of("examples/clients");

@@ -34,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,7 @@ class ScenarioRunnerTest {
     vertx.close().await();
   }
 
+  @Tag("node")
   @Test
   void aPassingScenarioEndsAsSoonAsEveryVerdictIsFinal() {
     Scenario s = scenario("opens", feed(), client(nodeClient(dir), 1, nodeEnv()), Duration.ofSeconds(20), List.of(),
@@ -82,6 +84,7 @@ class ScenarioRunnerTest {
         && c.line().contains("scenario opens seed 42")), "WSCHAOS_SCENARIO and WSCHAOS_SEED reach the client");
   }
 
+  @Tag("node")
   @Test
   void aFaultWhoseTriggerNeverFiredLeavesTheScenarioUndecidedUnlessOptional() {
     List<io.wschaos.fault.FaultSpec> faults = new java.util.ArrayList<>(Scenarios.fault("{id: outage, on: {open: 3}, close: {code: 1001}}", "outage"));
@@ -146,6 +149,7 @@ class ScenarioRunnerTest {
     }
   }
 
+  @Tag("node")
   @Test
   void aCancelledRunLeavesNoProcessOfItsClientAlive() throws Exception {
     Path pids = dir.resolve("cancel.pids");
@@ -184,6 +188,7 @@ class ScenarioRunnerTest {
     assertEquals("not judged: " + j.environmentError(), v.sentence(), "a verdict event for every expectation, even unjudged");
   }
 
+  @Tag("node")
   @Test
   void nInstancesGetNPortsAndNClientNumbers() {
     Scenario s = scenario("herd", feed(), client(nodeClient(dir), 3, nodeEnv()), Duration.ofSeconds(20), List.of(),
@@ -209,6 +214,7 @@ class ScenarioRunnerTest {
     assertEquals(3, Set.copyOf(portByInstance.values()).size(), "three distinct ports: " + portByInstance);
   }
 
+  @Tag("node")
   @Test
   void restartServerRestartsTheBuiltinServerOnItsPort() {
     Scenario s = scenario("restart-builtin", feed(), client(nodeClient(dir), 1, nodeEnv()), Duration.ofSeconds(20),
@@ -219,6 +225,7 @@ class ScenarioRunnerTest {
     assertEquals(List.of("started", "ready", "stopped", "restarted"), serverActions(j, Phase.RUN));
   }
 
+  @Tag("node")
   @Test
   void restartServerRestartsACommandServerOnTheSamePort() {
     Map<String, String> env = nodeEnv();

@@ -10,7 +10,7 @@ import io.wschaos.fault.FaultSpec;
 import io.wschaos.fault.builtin.BuiltinFaults;
 import io.wschaos.scenario.ClientSpec;
 import io.wschaos.scenario.ExpectationSpec;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.scenario.ProxySpec;
 import io.wschaos.scenario.Scenario;
 import io.wschaos.scenario.ServerSpec;
@@ -119,7 +119,7 @@ public final class Scenarios {
   }
 
   public static ExpectationSpec expect(String id, Expectation x) {
-    return new ExpectationSpec(id, x, null);
+    return new ExpectationSpec(id, id.replaceAll("#.*", ""), x, null);
   }
 
   // ---- small test expectations ----
@@ -127,10 +127,6 @@ public final class Scenarios {
   /** Passes, final, once the proxy recorded at least {@code n} opens (during the run). */
   public static Expectation opens(int n) {
     return new Expectation() {
-      public String name() {
-        return "opens";
-      }
-
       public Verdict judge(Judging j) {
         List<Long> seqs = run(j).filter(e -> e.body() instanceof EventBody.Open).map(Event::seq).toList();
         return seqs.size() >= n
@@ -143,10 +139,6 @@ public final class Scenarios {
   /** Passes, final, once every instance (1..Judging.instances) has an open link. */
   public static Expectation everyInstanceOpens() {
     return new Expectation() {
-      public String name() {
-        return "every_instance_opens";
-      }
-
       public Verdict judge(Judging j) {
         Set<Integer> clients = new TreeSet<>();
         List<Long> seqs = new ArrayList<>();
@@ -164,10 +156,6 @@ public final class Scenarios {
   /** Fails, final, at once, with {@code sentence}. */
   public static Expectation fails(String sentence) {
     return new Expectation() {
-      public String name() {
-        return "fails";
-      }
-
       public Verdict judge(Judging j) {
         return Verdict.fail(sentence, List.of());
       }
@@ -177,10 +165,6 @@ public final class Scenarios {
   /** Never final before the run is over; then undecided. */
   public static Expectation neverFinal() {
     return new Expectation() {
-      public String name() {
-        return "never_final";
-      }
-
       public Verdict judge(Judging j) {
         return Verdict.undecided(j.runOver(), "nothing to decide", List.of());
       }

@@ -1,5 +1,7 @@
 package io.wschaos.scenario;
 
+import io.wschaos.spec.SpecException;
+import io.wschaos.spec.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,8 +61,8 @@ class DocsExamplesTest {
     try {
       LOADER.parse(yaml, file);
       actual = List.of();
-    } catch (ScenarioException e) {
-      actual = e.errors().stream().map(ScenarioError::toString).toList();
+    } catch (SpecException e) {
+      actual = e.problems().stream().map(Problem::toString).toList();
     }
     List<String> got = actual;
     assertEquals(errors.size(), got.size(), () -> file + " gives:\n" + String.join("\n", got));

@@ -1,5 +1,6 @@
 package io.wschaos.scenario;
 
+import io.wschaos.spec.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class InvalidScenarioTest {
     return out;
   }
 
-  static String withoutFile(ScenarioError e, Path fixture) {
+  static String withoutFile(Problem e, Path fixture) {
     String s = e.toString();
     String prefix = fixture.toString() + ":";
     return s.startsWith(prefix) ? s.substring(prefix.length()) : s;

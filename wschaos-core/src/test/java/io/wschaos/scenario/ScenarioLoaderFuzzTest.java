@@ -1,5 +1,6 @@
 package io.wschaos.scenario;
 
+import io.wschaos.spec.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class ScenarioLoaderFuzzTest {
   @Example
   void aByteThatIsNotUtf8IsLocated() {
     check("name: x\nduration: 1s\n  \u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
-    ScenarioError e = LOADER.load(List.of(dir.resolve("fuzz.yaml"))).errors().get(0);
+    Problem e = LOADER.load(List.of(dir.resolve("fuzz.yaml"))).errors().get(0);
     assertEquals(3, e.line());
     assertEquals(3, e.column());
     assertEquals("not UTF-8 text: byte 0xE9 (byte 24 of the file) is not valid UTF-8 here", e.message());
@@ -123,7 +124,7 @@ class ScenarioLoaderFuzzTest {
       return;
     }
     assertTrue(loaded.scenarios().isEmpty(), "an invalid file yields no scenario");
-    for (ScenarioError e : loaded.errors()) {
+    for (Problem e : loaded.errors()) {
       String shown = e.toString();
       assertTrue(e.line() > 0 && e.column() > 0, () -> "not located: " + shown + "\nfor\n" + new String(content, StandardCharsets.UTF_8));
       assertTrue(e.message() != null && !e.message().isBlank(), () -> "no message: " + shown);

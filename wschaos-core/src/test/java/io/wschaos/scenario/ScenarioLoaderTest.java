@@ -1,5 +1,8 @@
 package io.wschaos.scenario;
 
+import io.wschaos.spec.SpecException;
+import io.wschaos.spec.Problem;
+import io.wschaos.expect.Messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.fault.Fault;
+import io.wschaos.spec.Catalog;
 import io.wschaos.fault.FaultSpec;
 import io.wschaos.fault.Trigger;
 import io.wschaos.frame.Direction;
@@ -23,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Valid scenario files load into the immutable model, with the defaults DESIGN.md and docs/scenarios.md state. */
 class ScenarioLoaderTest {
-  private static final FaultCatalog FAULTS = TestCatalogs.faults();
+  private static final Catalog<Fault> FAULTS = TestCatalogs.faults();
   private static final ScenarioLoader LOADER = new ScenarioLoader(FAULTS, TestCatalogs.expectations());
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,7 +42,7 @@ class ScenarioLoaderTest {
   void proxyUpstreamTimeoutIsADurationUpToADay() {
     Scenario s = LOADER.parse(MINIMAL + "proxy: {upstream_timeout: 2s}\n", "scenarios/hung.yaml");
     assertEquals(new ProxySpec(null, Duration.ofSeconds(2)), s.proxy());
-    ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+    SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
         () -> LOADER.parse(MINIMAL + "proxy: {upstream_timeout: 25h}\n", "scenarios/hung.yaml"));
     assertEquals("scenarios/hung.yaml:5:27: proxy.upstream_timeout: '25h' is longer than the maximum, 24h", e.getMessage());
   }
@@ -185,11 +189,11 @@ class ScenarioLoaderTest {
 
   @Test
   void parseThrowsEveryErrorInFileOrderWithTheGivenFileName() {
-    ScenarioException e = assertThrows(ScenarioException.class, () -> LOADER.parse("server: {builtin: feed}\nduration: 2\n", "api.yaml"));
+    SpecException e = assertThrows(SpecException.class, () -> LOADER.parse("server: {builtin: feed}\nduration: 2\n", "api.yaml"));
     assertEquals(List.of(
         "api.yaml:1:1: expect: missing: a scenario needs at least one expectation to judge, e.g. expect: [{reconnect: {after: any, within: 3s}}]",
         "api.yaml:2:11: duration: 2 is not a duration like 250ms, 2s, 1.5s, 1m (write the unit)"),
-        e.errors().stream().map(ScenarioError::toString).toList());
+        e.problems().stream().map(Problem::toString).toList());
   }
 
   private static long sha256Seed(String name) throws Exception {

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wschaos.expect.ExpectationCatalog;
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.expect.Expectation;
+import io.wschaos.spec.Catalog;
+import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultEntryParser;
 import io.wschaos.fault.Presets;
 import io.wschaos.fault.builtin.CloseFault;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** The JSON Schema is generated from the loader's keys and the catalogues, so it lists everything they know. */
 class ScenarioSchemaTest {
-  private static final FaultCatalog FAULTS = TestCatalogs.faults();
-  private static final ExpectationCatalog EXPECTATIONS = TestCatalogs.expectations();
+  private static final Catalog<Fault> FAULTS = TestCatalogs.faults();
+  private static final Catalog<Expectation> EXPECTATIONS = TestCatalogs.expectations();
   private static final ObjectNode SCHEMA = ScenarioSchema.generate(FAULTS, EXPECTATIONS);
 
   @Test

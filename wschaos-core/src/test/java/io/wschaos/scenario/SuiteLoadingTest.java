@@ -1,5 +1,6 @@
 package io.wschaos.scenario;
 
+import io.wschaos.spec.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,7 +83,7 @@ class SuiteLoadingTest {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(dir));
     assertEquals(
         List.of(dir.resolve("wschaos.yaml") + ":4:36: messages.seq.match.type: unknown operator 'eq' (allowed: regex, exists, gt, gte, lt, lte)"),
-        loaded.errors().stream().map(ScenarioError::toString).toList());
+        loaded.errors().stream().map(Problem::toString).toList());
     assertEquals(2, loaded.files());
     assertEquals(List.of(), loaded.scenarios());
   }
@@ -94,7 +95,7 @@ class SuiteLoadingTest {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(dir));
     assertEquals(
         List.of(dir.resolve("late.yaml") + ":5:10: faults[0].for: the fault runs 8s–13s, past duration 10s: a window known in advance must end before the hard stop (start it earlier, shorten for, or lengthen duration)"),
-        loaded.errors().stream().map(ScenarioError::toString).toList());
+        loaded.errors().stream().map(Problem::toString).toList());
   }
 
   @Test
@@ -104,7 +105,7 @@ class SuiteLoadingTest {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(dir));
     assertEquals(
         List.of(dir.resolve("wschaos.yaml") + ":1:1: name: a suite's wschaos.yaml holds shared settings; each scenario names itself"),
-        loaded.errors().stream().map(ScenarioError::toString).toList());
+        loaded.errors().stream().map(Problem::toString).toList());
   }
 
   @Test
@@ -114,7 +115,7 @@ class SuiteLoadingTest {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(dir));
     assertEquals(
         List.of(dir + ": empty suite: no scenario files (*.yaml, *.yml other than wschaos.yaml) in this folder"),
-        loaded.errors().stream().map(ScenarioError::toString).toList());
+        loaded.errors().stream().map(Problem::toString).toList());
   }
 
   @Test
@@ -125,20 +126,20 @@ class SuiteLoadingTest {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(dir));
     assertEquals(
         List.of(dir.resolve("b.yml") + ":1:7: name: scenario name 'same' is already used by " + dir.resolve("a.yaml") + "; names identify scenarios in reports and JUnit XML"),
-        loaded.errors().stream().map(ScenarioError::toString).toList());
+        loaded.errors().stream().map(Problem::toString).toList());
     assertEquals(1, loaded.scenarios().size());
   }
 
   @Test
   void aMissingPathIsAnError() {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(Path.of("no/such/suite")));
-    assertEquals(List.of("no/such/suite: no such file or folder"), loaded.errors().stream().map(ScenarioError::toString).toList());
+    assertEquals(List.of("no/such/suite: no such file or folder"), loaded.errors().stream().map(Problem::toString).toList());
   }
 
   @Test
   void everyFileOfASuiteIsCheckedNotJustTheFirst() {
     ScenarioLoader.Loaded loaded = LOADER.load(List.of(InvalidScenarioTest.INVALID));
-    long files = loaded.errors().stream().map(ScenarioError::file).distinct().count();
+    long files = loaded.errors().stream().map(Problem::file).distinct().count();
     assertEquals(loaded.files(), files, "one file or more with errors per fixture");
     assertTrue(loaded.scenarios().isEmpty());
   }

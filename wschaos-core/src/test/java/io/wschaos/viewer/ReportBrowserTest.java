@@ -28,9 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The HTML report opened from disk in headless Chromium: what a person checks on it. */
+@Tag("browser")
 class ReportBrowserTest {
   static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   static final String HOSTILE = "</script><img src=x onerror=alert(1)>";

@@ -10,7 +10,7 @@ import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
 import io.wschaos.expect.Verdict;
 import io.wschaos.frame.Direction;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
 import io.wschaos.spec.Tolerance;
@@ -63,11 +63,6 @@ public final class Acked implements Expectation {
     this.message = m != null ? m : MessageRef.named("seq");
     this.ack = a != null ? a : MessageRef.named("ack");
     this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
-  }
-
-  @Override
-  public String name() {
-    return "acked";
   }
 
   @Override

@@ -163,11 +163,6 @@ public final class Backoff implements Expectation {
     this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
   }
 
-  @Override
-  public String name() {
-    return "backoff";
-  }
-
   private static long endOf(Story.Attempt a) {
     return a.end() != null ? a.end().t() : a.t();
   }

@@ -48,11 +48,6 @@ public final class BackoffReset implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "backoff_reset";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
   }

@@ -1,13 +1,14 @@
 package io.wschaos.expect.builtin;
 
-import io.wschaos.expect.ExpectationCatalog;
+import io.wschaos.expect.Expectation;
+import io.wschaos.spec.Catalog;
 
 /** The catalogue of builtin expectations: one line per expectation, by YAML name (docs/expectations.md). */
 public final class BuiltinExpectations {
   private BuiltinExpectations() {}
 
-  public static ExpectationCatalog catalog() {
-    ExpectationCatalog c = new ExpectationCatalog();
+  public static Catalog<Expectation> catalog() {
+    Catalog<Expectation> c = new Catalog<>("expectation", true);
     // reconnecting
     c.register("reconnect", Reconnect.Params.class, Reconnect::new, "a new attempt follows every selected end within the bound");
     c.register("no_reconnect", NoReconnect.Params.class, NoReconnect::new, "no attempt follows a fatal end for that long");

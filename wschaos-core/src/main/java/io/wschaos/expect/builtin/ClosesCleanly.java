@@ -49,11 +49,6 @@ public final class ClosesCleanly implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "closes_cleanly";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, pooled, this::judgeOne);
   }

@@ -9,7 +9,7 @@ import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.Verdict;
 import io.wschaos.frame.Direction;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.ParamException;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
@@ -96,11 +96,6 @@ public final class Delivered implements Expectation {
     this.seq = match != null ? null : p.seq() != null ? MessageRef.parse(p.seq(), "seq", true)
         : MessageRef.named(p.to() == Direction.TO_CLIENT ? "seq" : "client_seq");
     this.duplicates = Params.duplicatesOf(p.duplicated());
-  }
-
-  @Override
-  public String name() {
-    return "delivered";
   }
 
   @Override

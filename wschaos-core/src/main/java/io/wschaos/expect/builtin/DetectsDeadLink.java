@@ -52,11 +52,6 @@ public final class DetectsDeadLink implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "detects_dead_link";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
   }

@@ -51,11 +51,6 @@ public final class Events implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "events";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     Story st = Story.of(judging);
     long from = p.within() == null ? Long.MIN_VALUE : Durations.micros(p.within().get(0));

@@ -132,11 +132,6 @@ public final class Handshake implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "handshake";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
   }

@@ -10,7 +10,7 @@ import io.wschaos.expect.Story;
 import io.wschaos.expect.ToleranceParam;
 import io.wschaos.expect.Verdict;
 import io.wschaos.frame.Direction;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
 import io.wschaos.spec.Tolerance;
@@ -59,11 +59,6 @@ public final class Heartbeat implements Expectation {
     this.p = p;
     this.kind = Params.kindOf(p.kind());
     this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
-  }
-
-  @Override
-  public String name() {
-    return "heartbeat";
   }
 
   @Override

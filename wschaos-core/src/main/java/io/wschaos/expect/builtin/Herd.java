@@ -65,11 +65,6 @@ public final class Herd implements Expectation {
     this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
   }
 
-  @Override
-  public String name() {
-    return "herd";
-  }
-
   /** Nearest rank: the value at rank ⌈q·n⌉ (1-based) of sorted {@code xs}. */
   static long percentile(List<Long> sorted, double q) {
     int rank = (int) Math.ceil(q * sorted.size());

@@ -60,11 +60,6 @@ public final class MaxAttempts implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "max_attempts";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     Story st = Story.of(judging);
     List<Integer> groups = client == -1 ? st.clients() : List.of(client);

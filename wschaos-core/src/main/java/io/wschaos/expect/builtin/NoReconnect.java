@@ -51,11 +51,6 @@ public final class NoReconnect implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "no_reconnect";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
   }

@@ -55,11 +55,6 @@ public final class Reconnect implements Expectation {
   }
 
   @Override
-  public String name() {
-    return "reconnect";
-  }
-
-  @Override
   public Verdict judge(Judging judging) {
     return PerClient.judge(judging, PerClient.pooled(p.client()), this::judgeOne);
   }

@@ -9,7 +9,7 @@ import io.wschaos.expect.Say;
 import io.wschaos.expect.Story;
 import io.wschaos.expect.Verdict;
 import io.wschaos.frame.Direction;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.ParamException;
 import io.wschaos.timeline.Event;
 import io.wschaos.timeline.EventBody;
@@ -70,11 +70,6 @@ public final class Resumes implements Expectation {
     MessageRef s = MessageRef.parse(p.seq(), "seq", true);
     this.seq = s != null ? s : MessageRef.named("seq");
     this.ack = MessageRef.parse(p.ack(), "ack", true);
-  }
-
-  @Override
-  public String name() {
-    return "resumes";
   }
 
   @Override

@@ -12,7 +12,7 @@ import io.wschaos.expect.ToleranceParam;
 import io.wschaos.expect.Verdict;
 import io.wschaos.frame.Direction;
 import io.wschaos.frame.Leg;
-import io.wschaos.scenario.Messages;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.Durations;
 import io.wschaos.spec.ParamException;
 import io.wschaos.spec.Tolerance;
@@ -67,11 +67,6 @@ public final class Survives implements Expectation {
     this.p = p;
     this.still = p.still() == null ? null : EventCount.parse(p.still(), "still.");
     this.tolerance = ToleranceParam.parse(p.tolerance(), "tolerance");
-  }
-
-  @Override
-  public String name() {
-    return "survives";
   }
 
   @Override

@@ -36,11 +36,6 @@ public final class AbortFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "abort";
-  }
-
-  @Override
   public boolean oneShot() {
     return true;
   }

@@ -51,11 +51,6 @@ public final class BlackholeFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "blackhole";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return switch (p.to()) {
       case CLIENT -> EnumSet.of(Direction.TO_CLIENT);

@@ -1,13 +1,14 @@
 package io.wschaos.fault.builtin;
 
-import io.wschaos.fault.FaultCatalog;
+import io.wschaos.fault.Fault;
+import io.wschaos.spec.Catalog;
 
 /** The catalogue of builtin faults: one line per fault, by YAML name. */
 public final class BuiltinFaults {
   private BuiltinFaults() {}
 
-  public static FaultCatalog catalog() {
-    FaultCatalog c = new FaultCatalog();
+  public static Catalog<Fault> catalog() {
+    Catalog<Fault> c = new Catalog<>("fault", false);
     // faults on messages
     c.register("delay", DelayFault.Params.class, DelayFault::new, "late messages; order kept");
     c.register("drop", DropFault.Params.class, DropFault::new, "missing messages (loss in the application)");
@@ -23,6 +24,7 @@ public final class BuiltinFaults {
     c.register("close", CloseFault.Params.class, CloseFault::new, "a clean close with that code");
     c.register("abort", AbortFault.Params.class, AbortFault::new, "the TCP connection dies with no close frame (client sees 1006)");
     c.register("blackhole", BlackholeFault.Params.class, BlackholeFault::new, "a half-open connection: nothing arrives, nothing closes");
+    c.register("limit_data", LimitDataFault.Params.class, LimitDataFault::new, "the link is cut once that many bytes passed");
     c.register("idle_timeout", IdleTimeoutFault.Params.class, IdleTimeoutFault::new, "the link is cut after that long without traffic");
 
     // faults on the listener (connections and handshakes)

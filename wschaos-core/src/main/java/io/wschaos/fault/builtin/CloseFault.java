@@ -34,11 +34,6 @@ public final class CloseFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "close";
-  }
-
-  @Override
   public boolean oneShot() {
     return true;
   }

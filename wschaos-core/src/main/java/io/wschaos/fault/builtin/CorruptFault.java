@@ -58,11 +58,6 @@ public final class CorruptFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "corrupt";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

@@ -51,11 +51,6 @@ public final class DelayFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "delay";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

@@ -50,11 +50,6 @@ public final class DropFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "drop";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

@@ -45,11 +45,6 @@ public final class DuplicateFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "duplicate";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

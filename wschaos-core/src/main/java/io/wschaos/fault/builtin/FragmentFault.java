@@ -18,16 +18,23 @@ import java.util.Set;
  * A message split into continuation frames: each data message leaves as {@code frames} frames, the
  * first with the message's opcode, the rest continuations, FIN on the last only. Sizes differ by
  * one byte at most; a message shorter than {@code frames} bytes gets empty fragments. Text is cut
- * at byte positions, possibly inside a UTF-8 sequence, as RFC 6455 allows.
+ * at byte positions, possibly inside a UTF-8 sequence, as RFC 6455 allows. With {@code size}
+ * instead, each message is cut into the fewest frames of at most that many bytes, like
+ * Toxiproxy's slicer; a message no longer than {@code size} passes whole.
  */
 public final class FragmentFault implements Fault {
   /** More fragments than any client needs to be tested with, and few enough to keep a unit small. */
   static final int MAX_FRAMES = 10_000;
 
-  /** @param frames how many frames each message leaves as (2…10000, default 2) */
-  public record Params(Direction to, Integer frames) {
+  /**
+   * @param frames how many frames each message leaves as (2…10000, default 2)
+   * @param size instead of frames: bytes per frame (≥ 1); a message needs at most 10000 frames
+   */
+  public record Params(Direction to, Integer frames, Integer size) {
     public Params {
       ParamException.require(to != null, "to", "fragment needs to: server or client");
+      ParamException.require(frames == null || size == null, "size", "give frames or size, not both");
+      ParamException.require(size == null || size >= 1, "size", size + " is not a frame size in bytes (≥ 1)");
       frames = frames == null ? 2 : frames;
       ParamException.require(frames >= 2 && frames <= MAX_FRAMES, "frames", frames + " is not a number of frames (2 to " + MAX_FRAMES + ")");
     }
@@ -40,11 +47,6 @@ public final class FragmentFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "fragment";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }
@@ -52,12 +54,13 @@ public final class FragmentFault implements Fault {
   @Override
   public FrameStage stage(Direction direction, FaultContext ctx) {
     return (unit, next) -> {
-      if (!unit.isData() || !ctx.chance(direction)) {
+      int n = p.size() == null ? p.frames() : (int) Math.min(MAX_FRAMES, ((long) unit.size() + p.size() - 1) / p.size());
+      if (!unit.isData() || n < 2 || !ctx.chance(direction)) {
         next.emit(unit);
         return;
       }
-      ctx.record("fragmented", direction, unit.id(), "into " + p.frames() + " frames (" + unit.size() + " bytes)");
-      next.emit(new Unit(direction, split(unit.opcode(), unit.payload(), p.frames()), unit.id(), unit.ingressMicros()));
+      ctx.record("fragmented", direction, unit.id(), "into " + n + " frames (" + unit.size() + " bytes)");
+      next.emit(new Unit(direction, split(unit.opcode(), unit.payload(), n), unit.id(), unit.ingressMicros()));
     };
   }
 

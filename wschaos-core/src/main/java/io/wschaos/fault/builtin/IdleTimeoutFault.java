@@ -49,11 +49,6 @@ public final class IdleTimeoutFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "idle_timeout";
-  }
-
-  @Override
   public void start(LinkPort link, FaultContext ctx) {
     Watch w = new Watch(link, ctx);
     watches.put(ctx, w);

@@ -48,11 +48,6 @@ public final class InjectFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "inject";
-  }
-
-  @Override
   public boolean oneShot() {
     return true;
   }

@@ -91,11 +91,6 @@ public final class RejectHandshakeFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "reject_handshake";
-  }
-
-  @Override
   public ListenerStage listener(FaultContext ctx) {
     return new ListenerStage() {
       private int rejected; // the engine asks its listener stages one handshake at a time

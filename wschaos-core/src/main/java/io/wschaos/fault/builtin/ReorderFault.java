@@ -51,11 +51,6 @@ public final class ReorderFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "reorder";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

@@ -43,11 +43,6 @@ public final class RestartServerFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "restart_server";
-  }
-
-  @Override
   public boolean oneShot() {
     return true;
   }

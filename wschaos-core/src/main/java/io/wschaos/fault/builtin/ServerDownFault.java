@@ -67,11 +67,6 @@ public final class ServerDownFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "server_down";
-  }
-
-  @Override
   public ListenerStage listener(FaultContext ctx) {
     return new ListenerStage() {
       @Override

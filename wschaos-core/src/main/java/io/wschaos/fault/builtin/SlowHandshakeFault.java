@@ -26,11 +26,6 @@ public final class SlowHandshakeFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "slow_handshake";
-  }
-
-  @Override
   public ListenerStage listener(FaultContext ctx) {
     return new ListenerStage() {
       @Override

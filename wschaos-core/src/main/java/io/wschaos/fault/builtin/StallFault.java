@@ -38,11 +38,6 @@ public final class StallFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "stall";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

@@ -32,11 +32,6 @@ public final class ThrottleFault implements Fault {
   }
 
   @Override
-  public String name() {
-    return "throttle";
-  }
-
-  @Override
   public Set<Direction> directions() {
     return Set.of(p.to());
   }

@@ -20,6 +20,6 @@ final class Expect {
 
   static VerdictAssert judge(String entry, Judging judging) {
     Verdict v = of(entry).judge(judging);
-    return VerdictAssert.assertThat(v);
+    return VerdictAssert.assertThat(v, judging.events());
   }
 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wschaos.expect.ExpectationCatalog;
+import io.wschaos.expect.Expectation;
+import io.wschaos.spec.Catalog;
 import io.wschaos.expect.TimelineBuilder;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -63,7 +64,7 @@ class ExpectationDocsTest {
   @Test
   void eachSectionsParameterTableNamesExactlyTheParametersTheExpectationAccepts() throws IOException {
     Map<String, String> sections = sections();
-    ExpectationCatalog catalog = BuiltinExpectations.catalog();
+    Catalog<Expectation> catalog = BuiltinExpectations.catalog();
     for (String name : catalog.names()) {
       TreeSet<String> documented = new TreeSet<>();
       for (String line : sections.get(name).split("\n")) {
@@ -103,7 +104,7 @@ class ExpectationDocsTest {
 
   @Test
   void everyRegistrationHasASummary() {
-    ExpectationCatalog catalog = BuiltinExpectations.catalog();
+    Catalog<Expectation> catalog = BuiltinExpectations.catalog();
     assertEquals(15, catalog.names().size(), catalog.names().toString());
     for (String name : catalog.names()) {
       assertFalse(catalog.type(name).summary().isBlank(), name);

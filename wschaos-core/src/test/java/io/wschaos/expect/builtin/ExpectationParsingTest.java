@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wschaos.spec.SpecException;
-import io.wschaos.spec.SpecProblem;
+import io.wschaos.spec.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,7 +63,7 @@ class ExpectationParsingTest {
   void aBadValueIsOneProblemThatNamesItsKey(String yaml, String path, String says) {
     SpecException e = assertThrows(SpecException.class, () -> Expect.of(yaml));
     assertEquals(1, e.problems().size(), e.getMessage());
-    SpecProblem p = e.problems().get(0);
+    Problem p = e.problems().get(0);
     assertEquals(path, p.path(), p.toString());
     assertTrue(p.message().contains(says), "'" + p.message() + "' should say what is allowed (" + says + ")");
   }

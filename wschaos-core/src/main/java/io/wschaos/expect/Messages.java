@@ -1,4 +1,4 @@
-package io.wschaos.scenario;
+package io.wschaos.expect;
 
 import io.wschaos.frame.Direction;
 import io.wschaos.timeline.MessageMatcher;

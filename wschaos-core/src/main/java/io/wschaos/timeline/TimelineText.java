@@ -1,14 +1,21 @@
-package io.wschaos.cli;
+package io.wschaos.timeline;
 
-import io.wschaos.timeline.Event;
-import io.wschaos.timeline.EventBody;
-import io.wschaos.timeline.Redactor;
+import java.util.List;
 
-/** One readable console line per timeline event. */
-final class TimelineText {
+/** One readable line per timeline event: the tour's console and the failures of tests. */
+public final class TimelineText {
   private TimelineText() {}
 
-  static String line(Event e) {
+  /** Every event, one a line, each with its seq: {@code #12   1003.250 ms  link 1  close  client leg, by client: 1000}. */
+  public static String of(List<Event> events) {
+    StringBuilder b = new StringBuilder();
+    for (Event e : events) {
+      b.append(String.format("#%-4d ", e.seq())).append(line(e)).append('\n');
+    }
+    return b.toString();
+  }
+
+  public static String line(Event e) {
     String what = describe(Redactor.ON.apply(e.body()));
     String link = e.link() == 0 ? "      " : String.format("link %-2d", e.link());
     return String.format("%10.3f ms  %s %-8s %s", e.t() / 1000.0, link, e.kind(), what);
