@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 MVN ?= mvn -q -B
 JAR := target/wschaos.jar
+# The reactor's version (the root pom's own <version>): what examples/java-junit5 depends on.
+VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
 
-.PHONY: build run test bench soak clean node
+.PHONY: build run test java-example bench soak clean node
 
 build: $(JAR)
 
@@ -21,10 +23,17 @@ node: node_modules
 run: build node_modules
 	bash examples/run-suite.sh
 
-# Not quiet: Surefire's "Tests run: N, Failures: N…" lines are what CI reads; one per module, then
-# bin/test-summary's total over all modules as the last line.
+# Not quiet: Surefire's "Tests run: N, Failures: N…" lines are what CI reads; one per module (and one
+# for examples/java-junit5), then bin/test-summary's total over all of them as the last line.
+# `install` (verify, then the artifacts with sources into the local Maven repository) so that the
+# Java example, a project of its own, is built against the installed wschaos-junit5, offline.
 test: node_modules
-	@log=$$(mktemp); set -o pipefail; mvn -B clean verify 2>&1 | tee "$$log"; rc=$$?; bin/test-summary "$$log"; rm -f "$$log"; exit $$rc
+	@log=$$(mktemp); set -o pipefail; { mvn -B clean install && $(MAKE) --no-print-directory java-example; } 2>&1 | tee "$$log"; rc=$$?; bin/test-summary "$$log"; rm -f "$$log"; exit $$rc
+
+# examples/java-junit5 against the installed artifacts (after `mvn install`): the JUnit 5 extension
+# and the Java API through their public surface only, from a user's project, offline.
+java-example:
+	mvn -B -o -f examples/java-junit5/pom.xml -Dwschaos.version=$(VERSION) clean test
 
 # The benchmark suite (docs/benchmarks.md): see bench/run.sh. `bash bench/run.sh --quick` for a one-minute run.
 bench: build

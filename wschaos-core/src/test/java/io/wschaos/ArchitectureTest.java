@@ -259,6 +259,47 @@ class ArchitectureTest {
     }
   }
 
+  /** The Java API promises plain Java: no Vert.x or Netty type in a public signature of io.wschaos.embed. */
+  @Test
+  void embedApiSignaturesHaveNoVertxOrNettyTypes() throws Exception {
+    Path dir = Path.of("wschaos-core", "src", "main", "java", "io", "wschaos", "embed");
+    List<String> leaks = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> walk = Files.list(dir)) {
+      files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+    }
+    assertTrue(!files.isEmpty(), "no sources in " + dir);
+    for (Path f : files) {
+      String simple = f.getFileName().toString().replace(".java", "");
+      Class<?> c = Class.forName("io.wschaos.embed." + simple);
+      List<Class<?>> all = new ArrayList<>(List.of(c));
+      all.addAll(List.of(c.getDeclaredClasses()));
+      for (Class<?> k : all) {
+        if (!java.lang.reflect.Modifier.isPublic(k.getModifiers())) {
+          continue;
+        }
+        for (java.lang.reflect.Method m : k.getMethods()) {
+          List<java.lang.reflect.Type> types = new ArrayList<>(List.of(m.getGenericParameterTypes()));
+          types.add(m.getGenericReturnType());
+          types.addAll(List.of(m.getGenericExceptionTypes()));
+          for (java.lang.reflect.Type t : types) {
+            if (t.getTypeName().contains("io.vertx.") || t.getTypeName().contains("io.netty.")) {
+              leaks.add(k.getName() + "." + m.getName() + " uses " + t.getTypeName());
+            }
+          }
+        }
+        for (java.lang.reflect.Constructor<?> m : k.getConstructors()) {
+          for (java.lang.reflect.Type t : m.getGenericParameterTypes()) {
+            if (t.getTypeName().contains("io.vertx.") || t.getTypeName().contains("io.netty.")) {
+              leaks.add(k.getName() + " constructor uses " + t.getTypeName());
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), leaks);
+  }
+
   @Test
   void checkerReportsEveryForbiddenDependencyWithItsLineAndRule() {
     String source = """
@@ -354,6 +395,11 @@ class ArchitectureTest {
       rule("runner", EnumSet.allOf(Lib.class), "frame", "timeline", "spec", "fault", "pipeline", "proxy", "expect",
           "scenario", "journal", "report", "demo"); // all but cli and api
       rule("demo", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY));
+      // the Java API (and the JUnit 5 extension on it): everything but cli and api; Vert.x only inside,
+      // never in a public signature (embedApiSignaturesHaveNoVertxOrNettyTypes)
+      rule("embed", EnumSet.of(Lib.VERTX, Lib.THIRD_PARTY), "frame", "timeline", "spec", "fault", "pipeline", "proxy",
+          "expect", "scenario", "journal", "report", "runner", "demo");
+      rule("junit5", THIRD, "embed"); // the JUnit 5 extension (module wschaos-junit5) stands on the Java API alone
       rule("bench", EnumSet.allOf(Lib.class)); // load generator and echo server: stands alone, like demo
       TABLE.put("cli", new Rule(Set.of(), EnumSet.allOf(Lib.class), true));
     }

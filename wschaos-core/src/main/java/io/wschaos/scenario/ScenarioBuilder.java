@@ -487,7 +487,7 @@ final class ScenarioBuilder {
 
   // ---- messages
 
-  private Messages messages(JsonNode n) {
+  Messages messages(JsonNode n) {
     if (n == null || n.isNull()) {
       return Messages.NONE;
     }

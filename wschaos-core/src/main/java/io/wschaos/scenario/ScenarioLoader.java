@@ -1,6 +1,7 @@
 package io.wschaos.scenario;
 
 import io.wschaos.expect.Expectation;
+import io.wschaos.expect.Messages;
 import io.wschaos.spec.Catalog;
 import io.wschaos.fault.Fault;
 import io.wschaos.fault.FaultEntryParser;
@@ -115,6 +116,36 @@ public final class ScenarioLoader {
 
   private static final Comparator<Problem> IN_FILE_ORDER =
       Comparator.comparing(Problem::file).thenComparingInt(Problem::line).thenComparingInt(Problem::column);
+
+  /**
+   * A {@code messages:} block on its own, in YAML or JSON — its declarations, as {@code seq: {to:
+   * client, match: {type: data}, field: /seq}} — checked like a scenario file's (the Java API's
+   * proxies declare theirs so). Every problem is located in {@code text}, with the scenario file's
+   * key path: {@code where:1:27: messages.seq.field: 'seq' is not a JSON pointer …}.
+   *
+   * @throws SpecException with every problem
+   */
+  public Messages parseMessages(String text, String where) {
+    LocatedYaml y = LocatedYaml.parse(text == null ? "" : text, where);
+    List<Problem> errors = new ArrayList<>();
+    for (Problem i : y.issues()) {
+      errors.add(locate(y, i));
+    }
+    if (y.root() == null) {
+      throw new SpecException(errors);
+    }
+    ScenarioBuilder b = new ScenarioBuilder(faults, expectations);
+    Messages m = b.messages(y.root().isMissingNode() ? null : y.root());
+    for (Problem i : b.issues()) {
+      // paths are the scenario file's (messages.seq.field); the text is the block's value
+      String inText = i.path().equals("messages") ? "" : i.path().startsWith("messages.") ? i.path().substring("messages.".length()) : i.path();
+      errors.add(i.located(y.locate(new Problem(inText, i.message(), i.atKey(), i.at()))));
+    }
+    if (!errors.isEmpty()) {
+      throw new SpecException(errors);
+    }
+    return m;
+  }
 
   private static Problem locate(LocatedYaml y, Problem i) {
     return i.located(y.locate(i));
